@@ -1,0 +1,67 @@
+using InfoPrune.Core.Onnx;
+using static TorchSharp.torch;
+
+namespace InfoPrune.Core.Ops;
+
+/// <summary>
+/// One family of ONNX operators (e.g. the element-wise activations, or Conv): everything the tool
+/// knows about them lives in the family's one file — how a node runs in TorchSharp, which inputs
+/// are trainable, and how many multiply-accumulates it costs. Families are discovered by
+/// reflection (any non-abstract class implementing this interface with a parameterless
+/// constructor), so adding an op is adding one file.
+/// </summary>
+public interface IOpFamily
+{
+    /// <summary>The operator types handled, in <see cref="Domain"/>.</summary>
+    IReadOnlyCollection<string> OpTypes { get; }
+
+    /// <summary>The operator domain; "" is the default ONNX domain.</summary>
+    string Domain => "";
+
+    /// <summary>The opset versions implemented (inclusive). Lookups outside it are unsupported.</summary>
+    (long Min, long Max) Opsets => (1, 22);
+
+    /// <summary>
+    /// Prepares one node for execution: reads and checks attributes once, so running it does no
+    /// parsing. Attribute problems are added to <paramref name="context"/>'s diagnostics, not thrown.
+    /// </summary>
+    INodeKernel Compile(OnnxNode node, CompileContext context);
+
+    /// <summary>
+    /// Input positions whose float initializers are learned weights (they become trainable
+    /// parameters); other initializers are fixed buffers.
+    /// </summary>
+    IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => Array.Empty<int>();
+
+    /// <summary>
+    /// Input positions whose initializers the kernel updates in place in train mode (e.g.
+    /// BatchNormalization's running statistics); they are written back with the trained weights.
+    /// </summary>
+    IReadOnlyCollection<int> StateInputs(OnnxNode node) => Array.Empty<int>();
+
+    /// <summary>Multiply-accumulate count of one run, from the concrete shapes seen (batch included).</summary>
+    long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes) => 0;
+}
+
+/// <summary>A compiled node: runs on tensors.</summary>
+public interface INodeKernel
+{
+    /// <summary>
+    /// Runs the node. <paramref name="inputs"/> has one entry per declared input; omitted optional
+    /// inputs are null. Returns one tensor per declared output (trailing optional outputs may be omitted).
+    /// </summary>
+    Tensor[] Run(Tensor?[] inputs, RunContext context);
+}
+
+/// <summary>A kernel from a lambda, for the many ops whose run is one expression.</summary>
+public sealed class LambdaKernel : INodeKernel
+{
+    private readonly Func<Tensor?[], RunContext, Tensor[]> _run;
+    public LambdaKernel(Func<Tensor?[], RunContext, Tensor[]> run) => _run = run;
+    public Tensor[] Run(Tensor?[] inputs, RunContext context) => _run(inputs, context);
+
+    /// <summary>A kernel with one input and one output.</summary>
+    public static LambdaKernel Unary(Func<Tensor, Tensor> run) => new((inputs, _) => new[] { run(inputs[0]!) });
+    /// <summary>A kernel with two inputs and one output.</summary>
+    public static LambdaKernel Binary(Func<Tensor, Tensor, Tensor> run) => new((inputs, _) => new[] { run(inputs[0]!, inputs[1]!) });
+}
