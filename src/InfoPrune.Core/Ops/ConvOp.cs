@@ -1,0 +1,81 @@
+using InfoPrune.Core.Onnx;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace InfoPrune.Core.Ops;
+
+/// <summary>
+/// Conv (1-D, 2-D, 3-D; groups incl. depthwise; strides, dilations, explicit or auto pads).
+/// Weight [M, C/group, k…] and bias [M] are the layer's parameters. 1-D convolution runs as 2-D
+/// with a unit height, so one code path serves both.
+/// </summary>
+public sealed class ConvOp : IOpFamily
+{
+    public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Conv" };
+    public (long Min, long Max) Opsets => (1, 22);
+
+    public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
+
+    public INodeKernel Compile(OnnxNode node, CompileContext context)
+    {
+        var weight = context.ConstantInput(node, 1);
+        var kernel = node.GetInts("kernel_shape")?.ToArray()
+                     ?? weight?.Shape.Skip(2).ToArray();
+        if (kernel == null)
+        {
+            context.BadAttribute(node, "kernel_shape is absent and the weight is not a constant, so the kernel size is unknown");
+            return new LambdaKernel((_, _) => throw new InvalidOperationException());
+        }
+        var rank = kernel.Length;
+        if (rank is < 1 or > 3) context.BadAttribute(node, $"{rank}-D convolution is not supported (1-D to 3-D are)");
+        var strides = node.GetInts("strides")?.ToArray() ?? Enumerable.Repeat(1L, rank).ToArray();
+        var dilations = node.GetInts("dilations")?.ToArray() ?? Enumerable.Repeat(1L, rank).ToArray();
+        var groups = node.GetInt("group", 1);
+        var padding = new SpatialPadding(node, kernel, strides, dilations);
+        if (!padding.IsValidAutoPad) context.BadAttribute(node, $"auto_pad '{node.GetString("auto_pad", "")}' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
+        var hasBias = node.HasInput(2);
+
+        return new LambdaKernel((inputs, _) =>
+        {
+            var x = inputs[0]!;
+            var w = inputs[1]!;
+            var b = hasBias ? inputs[2] : null;
+            var (begin, end) = padding.Resolve(x.shape.AsSpan(2));
+            long[] symmetric;
+            if (SpatialPadding.IsSymmetric(begin, end))
+            {
+                symmetric = begin;
+            }
+            else
+            {
+                x = F.pad(x, SpatialPadding.ToTorchPad(begin, end));
+                symmetric = new long[rank];
+            }
+            Tensor y;
+            if (rank == 1)
+            {
+                y = F.conv2d(x.unsqueeze(2), w.unsqueeze(2), b,
+                    new[] { 1L, strides[0] }, new[] { 0L, symmetric[0] }, new[] { 1L, dilations[0] }, groups).squeeze(2);
+            }
+            else if (rank == 2)
+            {
+                y = F.conv2d(x, w, b, strides, symmetric, dilations, groups);
+            }
+            else
+            {
+                y = F.conv3d(x, w, b, strides, symmetric, dilations, groups);
+            }
+            return new[] { y };
+        });
+    }
+
+    public long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes)
+    {
+        // Each output element is a dot product over (C/group) input channels × the kernel window.
+        var weight = inputShapes[1];
+        long perOutput = 1;
+        for (var i = 1; i < weight.Length; i++) perOutput *= weight[i];
+        return ShapeMath.Product(outputShapes[0]) * perOutput;
+    }
+}
