@@ -7,6 +7,8 @@ return command switch
 {
     "describe" => Describe.Run(options.Positional.FirstOrDefault() ?? throw new ArgumentException("describe <model.onnx>")),
     "training" => TrainingBench.Run(options),
+    "micro" => MicroBench.Run(options),
+    "eval" => EvalBench.Run(options),
     _ => Usage(),
 };
 

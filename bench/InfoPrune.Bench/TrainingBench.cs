@@ -27,6 +27,7 @@ internal static class TrainingBench
         var breakdown = options.Get("breakdown", 0) != 0;
         var reinit = options.Get("reinit", 0) != 0;
         var python = options.Get("pytorch", "");
+        var withTwin = options.Get("twin", 0) != 0;
         var script = options.Get("script", Path.Combine(AppContext.BaseDirectory, "../../../../pytorch/train_throughput.py"));
 
         DeviceChoice.UseThreads(threads);
@@ -42,21 +43,30 @@ internal static class TrainingBench
             var steps = options.Get("steps", small ? 30 : 10);
             var block = Math.Max(1, Math.Min(steps, options.Get("block", small ? 5 : 2)));
 
-            using var ours = new ExecutorTrainer(Path.Combine(modelDir, name + ".onnx"), data, batch, breakdown, reinit);
+            using var ours = ExecutorTrainer.FromOnnx(Path.Combine(modelDir, name + ".onnx"), data, batch, breakdown, reinit);
+            using var twin = withTwin ? ExecutorTrainer.FromTwin(name, data, batch) : null;
             var peerInfo = peer?.Load(name);
-            ours.Steps(0, warmup);
-            peer?.Steps(0, warmup);
+
+            // Every participant runs the same batches; the order within a round rotates so none
+            // is always first after the others' idle threads (OpenMP spin-waits) or always last.
+            var participants = new List<(string Name, Func<long, int, (double[], double)> Steps)> { ("infoprune", ours.Steps) };
+            if (peer != null) participants.Add(("pytorch", peer.Steps));
+            if (twin != null) participants.Add(("torchsharp", twin.Steps));
+            foreach (var p in participants) p.Steps(0, warmup);
             ours.ResetBreakdown();
 
-            var ourTimes = new List<double>();
-            var theirTimes = new List<double>();
-            double ourLoss = double.NaN, theirLoss = double.NaN;
+            var times = participants.ToDictionary(p => p.Name, _ => new List<double>());
+            var losses = participants.ToDictionary(p => p.Name, _ => double.NaN);
             for (int first = warmup, round = 0; first < warmup + steps; first += block, round++)
             {
                 var count = Math.Min(block, warmup + steps - first);
-                void Ours() { var (t, l) = ours.Steps(first, count); ourTimes.AddRange(t); ourLoss = l; }
-                void Theirs() { if (peer == null) return; var (t, l) = peer.Steps(first, count); theirTimes.AddRange(t); theirLoss = l; }
-                if (round % 2 == 0) { Ours(); Theirs(); } else { Theirs(); Ours(); }
+                for (var k = 0; k < participants.Count; k++)
+                {
+                    var (who, run) = participants[(k + round) % participants.Count];
+                    var (t, l) = run(first, count);
+                    times[who].AddRange(t);
+                    losses[who] = l;
+                }
             }
 
             var result = new Dictionary<string, object?>
@@ -68,17 +78,23 @@ internal static class TrainingBench
                 ["warmup"] = warmup,
                 ["steps"] = steps,
                 ["block"] = block,
-                ["infoprune"] = Summary(ourTimes, batch, ourLoss, ours.ParameterCount),
+                ["infoprune"] = Summary(times["infoprune"], batch, losses["infoprune"], ours.ParameterCount),
             };
             if (breakdown) result["infoprune_breakdown"] = ours.Breakdown(steps);
             if (peer != null)
             {
-                var theirs = Summary(theirTimes, batch, theirLoss, peerInfo!.Value.GetProperty("params").GetInt64());
+                var theirs = Summary(times["pytorch"], batch, losses["pytorch"], peerInfo!.Value.GetProperty("params").GetInt64());
                 theirs["torch"] = peerInfo.Value.GetProperty("torch").GetString();
                 theirs["threads"] = peerInfo.Value.GetProperty("threads").GetInt32();
                 result["pytorch"] = theirs;
-                result["ratio"] = Math.Round(Rate(ourTimes, batch) / Rate(theirTimes, batch), 3);
-                result["ratio_median_step"] = Math.Round(Median(theirTimes) / Median(ourTimes), 3);
+                result["ratio"] = Math.Round(Rate(times["infoprune"], batch) / Rate(times["pytorch"], batch), 3);
+                result["ratio_median_step"] = Math.Round(Median(times["pytorch"]) / Median(times["infoprune"]), 3);
+                result["ratio_best_step"] = Math.Round(times["pytorch"].Min() / times["infoprune"].Min(), 3);
+            }
+            if (twin != null)
+            {
+                result["torchsharp"] = Summary(times["torchsharp"], batch, losses["torchsharp"], twin.ParameterCount);
+                result["ratio_to_torchsharp_median_step"] = Math.Round(Median(times["torchsharp"]) / Median(times["infoprune"]), 3);
             }
             Console.WriteLine(JsonSerializer.Serialize(result));
         }
@@ -93,35 +109,54 @@ internal static class TrainingBench
         ["images_per_s"] = Math.Round(Rate(stepSeconds, batch), 1),
         // The median step is less swayed by a burst of load from other users than the mean.
         ["images_per_s_median_step"] = Math.Round(batch / Median(stepSeconds), 1),
+        ["images_per_s_best_step"] = Math.Round(batch / stepSeconds.Min(), 1),
         ["seconds"] = Math.Round(stepSeconds.Sum(), 4),
         ["last_loss"] = Math.Round(loss, 4),
         ["parameters"] = parameters,
     };
 
-    /// <summary>One model trained by the executor, a block of steps at a time.</summary>
+    /// <summary>One model trained in this process (by the executor, or its TorchSharp twin), a block of steps at a time.</summary>
     private sealed class ExecutorTrainer : IDisposable
     {
-        private readonly GraphExecutor _executor;
+        private readonly Func<Tensor, Tensor> _forward;
+        private readonly IDisposable _owner;
         private readonly torch.optim.Optimizer _optimizer;
         private readonly FashionMnist _data;
         private readonly int _batch;
         private readonly OpTiming? _timing;
-        private double _forward, _backward, _update;
+        private double _forwardMs, _backwardMs, _updateMs;
 
         public long ParameterCount { get; }
 
-        public ExecutorTrainer(string path, FashionMnist data, int batch, bool breakdown, bool reinit)
+        private ExecutorTrainer(Func<Tensor, Tensor> forward, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IDisposable owner,
+            FashionMnist data, int batch, OpTiming? timing)
+        {
+            _forward = forward;
+            _owner = owner;
+            _optimizer = torch.optim.SGD(parameters, 0.01, momentum: 0.9);
+            _data = data;
+            _batch = batch;
+            _timing = timing;
+            ParameterCount = parameters.Sum(p => p.numel());
+        }
+
+        public static ExecutorTrainer FromOnnx(string path, FashionMnist data, int batch, bool breakdown, bool reinit)
         {
             var model = OnnxModel.Load(path);
             var registry = StopgapOps.Registry();
-            _timing = breakdown ? new OpTiming() : null;
-            _executor = GraphExecutor.Create(model, CPU, _timing?.Wrap(registry, model.Graph.Nodes) ?? registry);
-            _executor.Training = true;
-            if (reinit) Reinitialize(_executor);
-            _optimizer = torch.optim.SGD(_executor.Parameters, 0.01, momentum: 0.9);
-            _data = data;
-            _batch = batch;
-            ParameterCount = _executor.Parameters.Sum(p => p.numel());
+            var timing = breakdown ? new OpTiming() : null;
+            var executor = GraphExecutor.Create(model, CPU, timing?.Wrap(registry, model.Graph.Nodes) ?? registry);
+            executor.Training = true;
+            if (reinit) Reinitialize(executor);
+            return new ExecutorTrainer(executor.Forward, executor.Parameters, executor, data, batch, timing);
+        }
+
+        public static ExecutorTrainer? FromTwin(string name, FashionMnist data, int batch)
+        {
+            var module = TorchSharpTwins.Create(name);
+            if (module == null) return null;
+            module.train();
+            return new ExecutorTrainer(module.forward, module.parameters().ToArray(), module, data, batch, null);
         }
 
         public (double[] StepSeconds, double Loss) Steps(long first, int count)
@@ -137,14 +172,14 @@ internal static class TrainingBench
                     var (x, y) = _data.Batch(first + i, _batch);
                     lap.Restart();
                     _optimizer.zero_grad();
-                    var output = F.cross_entropy(_executor.Forward(x), y);
-                    _forward += lap.Elapsed.TotalMilliseconds;
+                    var output = F.cross_entropy(_forward(x), y);
+                    _forwardMs += lap.Elapsed.TotalMilliseconds;
                     lap.Restart();
                     output.backward();
-                    _backward += lap.Elapsed.TotalMilliseconds;
+                    _backwardMs += lap.Elapsed.TotalMilliseconds;
                     lap.Restart();
                     _optimizer.step();
-                    _update += lap.Elapsed.TotalMilliseconds;
+                    _updateMs += lap.Elapsed.TotalMilliseconds;
                     // item() as a logging loop would; on the CPU it also ends the step's work.
                     loss = output.item<float>();
                 }
@@ -155,16 +190,16 @@ internal static class TrainingBench
 
         public void ResetBreakdown()
         {
-            _forward = _backward = _update = 0;
+            _forwardMs = _backwardMs = _updateMs = 0;
             _timing?.Reset();
         }
 
-        public Dictionary<string, object> Breakdown(int steps) => new()
+        public Dictionary<string, object?> Breakdown(int steps) => new()
         {
-            ["forward_ms"] = Math.Round(_forward / steps, 3),
-            ["backward_ms"] = Math.Round(_backward / steps, 3),
-            ["step_ms"] = Math.Round(_update / steps, 3),
-            ["forward_ops_ms"] = _timing!.MillisecondsPerStep(steps),
+            ["forward_ms"] = Math.Round(_forwardMs / steps, 3),
+            ["backward_ms"] = Math.Round(_backwardMs / steps, 3),
+            ["step_ms"] = Math.Round(_updateMs / steps, 3),
+            ["forward_ops_ms"] = _timing?.MillisecondsPerStep(steps),
         };
 
         /// <summary>
@@ -184,7 +219,7 @@ internal static class TrainingBench
         public void Dispose()
         {
             _optimizer.Dispose();
-            _executor.Dispose();
+            _owner.Dispose();
         }
     }
 }
