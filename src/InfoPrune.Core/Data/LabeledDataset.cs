@@ -84,7 +84,9 @@ public sealed class LabeledDataset : IDisposable
             if (options.ClassCount is <= 0)
                 throw new ArgumentOutOfRangeException(nameof(options), options.ClassCount, "ClassCount must be positive");
             var problems = new DiagnosticBag();
+            // Reading one array as both would only add confusing follow-up errors: report that alone.
             CheckNotSameArray(images, labels, problems);
+            problems.ThrowIfErrors();
             CheckImages(images, problems);
             bool labelsUsable = CheckLabelsKind(labels, problems);
             if (images.Count != labels.Count && images.Count > 0 && labels.Count > 0)
