@@ -113,10 +113,11 @@ internal sealed class ArrayFileReader : IDisposable
         CheckSize(dataBytes, available, announced, "the file has");
         if (dataBytes > 0 && dataBytes >= streamAboveBytes)
         {
+            var mapped = new MappedFileStorage(file, HeaderLength, dataBytes);
             // The mapping owns the file from here on.
             _rawFile = null;
             _content = null;
-            return new MappedFileStorage(file, HeaderLength, dataBytes);
+            return mapped;
         }
         var bytes = new byte[dataBytes];
         file.ReadExactly(bytes);

@@ -21,7 +21,15 @@ internal sealed unsafe class MappedFileStorage : ArrayStorage
         _length = length;
         _map = MemoryMappedFile.CreateFromFile(file, mapName: null, capacity: 0, MemoryMappedFileAccess.Read,
             HandleInheritability.None, leaveOpen: false);
-        _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        try
+        {
+            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        }
+        catch
+        {
+            _map.Dispose();
+            throw;
+        }
         byte* start = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         // The view begins at an allocation-granularity boundary; PointerOffset is where byte 0 of the file is.
