@@ -23,4 +23,11 @@ public sealed record ConstraintsPolicy
 
     /// <summary>Kept channel counts are rounded up to a multiple of this (hardware-friendly widths). Default 1.</summary>
     public int RoundTo { get; init; } = 1;
+
+    // ImmutableArray compares by reference; a policy compares by content.
+    public bool Equals(ConstraintsPolicy? other) =>
+        other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio
+        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo;
+
+    public override int GetHashCode() => HashCode.Combine(MinChannels, MaxRatio, Exclude.Length, RoundTo);
 }

@@ -32,5 +32,10 @@ public sealed record NodeSelector
     public bool Matches(string nodeName) =>
         _regex?.IsMatch(nodeName) ?? string.Equals(Text, nodeName, StringComparison.Ordinal);
 
+    // Two selectors are equal when written alike; Regex instances never compare equal.
+    public bool Equals(NodeSelector? other) => other is not null && Text == other.Text && IsRegex == other.IsRegex;
+
+    public override int GetHashCode() => HashCode.Combine(Text, IsRegex);
+
     public override string ToString() => Text;
 }

@@ -18,4 +18,10 @@ public sealed record PreprocessPolicy
 
     /// <summary>Divides per channel after subtracting the mean; every entry &gt; 0. Default [1].</summary>
     public ImmutableArray<double> Std { get; init; } = ImmutableArray.Create(1.0);
+
+    // ImmutableArray compares by reference; a policy compares by content.
+    public bool Equals(PreprocessPolicy? other) =>
+        other is not null && Scale == other.Scale && Mean.SequenceEqual(other.Mean) && Std.SequenceEqual(other.Std);
+
+    public override int GetHashCode() => HashCode.Combine(Scale, Mean.Length, Std.Length);
 }

@@ -23,6 +23,13 @@ public sealed record HybridParameters : MethodParameters
     /// </summary>
     public ImmutableArray<double> Split { get; init; } = ImmutableArray.Create(1.0, 2.0);
 
+    // ImmutableArray compares by reference; parameters compare by content.
+    public bool Equals(HybridParameters? other) =>
+        other is not null && Settings == other.Settings && Shallow == other.Shallow && Deep == other.Deep
+        && Split.SequenceEqual(other.Split);
+
+    public override int GetHashCode() => HashCode.Combine(Settings, Shallow, Deep, Split.Length);
+
     internal static MethodParameters Parse(PolicyObjectReader reader)
     {
         var parameters = new HybridParameters

@@ -42,8 +42,7 @@ public sealed record MeasureSettings
     /// <summary>Reads the shared keys from a method object; the caller reads its own keys and finishes.</summary>
     internal static MeasureSettings Read(PolicyObjectReader reader)
     {
-        var quantizerReader = reader.Object("quantizer", required: false, "an object such as { \"bits\": 1 } or { \"bins\": 8 }",
-            schemaPath: "quantizer");
+        var quantizerReader = reader.Object("quantizer", required: false, "an object such as { \"bits\": 1 } or { \"bins\": 8 }");
         return new MeasureSettings
         {
             Quantizer = quantizerReader is null ? QuantizerPolicy.OneBit : QuantizerPolicy.Parse(quantizerReader),

@@ -18,6 +18,12 @@ public sealed record MippParameters : MethodParameters
     /// <summary>Loss estimates per decision (≥ 2, to have a spread to judge). Default 5.</summary>
     public int Repeats { get; init; } = 5;
 
+    // ImmutableArray compares by reference; parameters compare by content.
+    public bool Equals(MippParameters? other) =>
+        other is not null && Confidence == other.Confidence && Hidden.SequenceEqual(other.Hidden) && Repeats == other.Repeats;
+
+    public override int GetHashCode() => HashCode.Combine(Confidence, Hidden.Length, Repeats);
+
     internal static MethodParameters Parse(PolicyObjectReader reader)
     {
         var parameters = new MippParameters
