@@ -19,8 +19,9 @@ public sealed class FlattenOp : IOpFamily
         return LambdaKernel.Unary(x =>
         {
             var shape = x.shape;
-            // axis == rank is legal (everything goes to the outer dim), so normalize against rank + 1.
-            var split = Axes.Normalize(axis, shape.Length + 1, node);
+            // axis may be rank (everything goes to the outer dim), so the range is [-rank, rank].
+            var split = axis < 0 ? axis + shape.Length : axis;
+            if (split < 0 || split > shape.Length) throw Axes.Failure(node, $"axis {axis} is out of range for a rank-{shape.Length} tensor");
             // Explicit sizes rather than -1: a tensor with a zero-sized dim makes -1 ambiguous.
             long outer = 1, inner = 1;
             for (var i = 0; i < shape.Length; i++)
