@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Tool.Commands;
 
@@ -28,19 +27,18 @@ public static class Cli
         };
         globals.AddTo(root);
 
-        var parse = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        if (parse.Errors.Count > 0)
-        {
-            // Only the errors: help on stdout would corrupt the output of --json callers.
-            if (parse.Action is ParseErrorAction errorAction) errorAction.ShowHelp = false;
-            parse.Invoke(invocation);
-            return ExitCodes.BadInput;
-        }
-
+        ParseResult? parse = null;
         try
         {
-            return parse.Invoke(invocation);
+            parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // System.CommandLine's own messages, without the help text: help on stdout would
+                // corrupt the output of --json callers.
+                foreach (var parseError in parse.Errors) error.WriteLine(parseError.Message);
+                return ExitCodes.BadInput;
+            }
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (Unwrap(ex) is InfoPruneException known)
         {
@@ -49,7 +47,8 @@ public static class Cli
         }
         catch (Exception ex)
         {
-            var debug = parse.GetValue(globals.Verbose) || Environment.GetEnvironmentVariable("INFOPRUNE_DEBUG") == "1";
+            var debug = (parse?.GetValue(globals.Verbose) ?? args.Contains(globals.Verbose.Name))
+                || Environment.GetEnvironmentVariable("INFOPRUNE_DEBUG") == "1";
             var inner = Unwrap(ex);
             // Native errors carry a C++ backtrace after the first line; it helps only when debugging.
             var message = debug ? inner.Message : FirstLine(inner.Message);

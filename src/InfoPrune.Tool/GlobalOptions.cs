@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InfoPrune.Tool.Commands;
 
 namespace InfoPrune.Tool;
 
@@ -20,13 +21,7 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public GlobalOptions()
-    {
-        Threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0) result.AddError("--threads must be a positive number.");
-        });
-    }
+    public GlobalOptions() => OptionRules.RequirePositive(Threads);
 
     public void AddTo(RootCommand root)
     {

@@ -29,19 +29,13 @@ internal static class EvalCommand
         };
         runtime.AcceptOnlyFromAmong(RuntimeNames);
         var limit = new Option<long?>("--limit") { Description = "Evaluate only the first N samples." };
-        limit.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long?>() is <= 0) r.AddError("--limit must be a positive number.");
-        });
+        OptionRules.RequirePositive(limit);
         var batchSize = new Option<int>("--batch-size")
         {
             Description = "Samples per batch.",
             DefaultValueFactory = _ => 256,
         };
-        batchSize.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0) r.AddError("--batch-size must be a positive number.");
-        });
+        OptionRules.RequirePositive(batchSize);
         var json = new Option<bool>("--json") { Description = "Print one JSON object: accuracy, n, correct, runtime, model, seconds." };
 
         var command = new Command("eval", "Measure a classifier's top-1 accuracy on labelled data.")
@@ -68,7 +62,8 @@ internal static class EvalCommand
         RequireFiles(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
         var data = context.Datasets.Open(request.Images, request.Labels);
-        DeviceChoice.UseThreads(request.Threads);
+        // Only TorchSharp needs the process-wide setting; ORT takes its count per session.
+        if (request.Runtime == EvaluationRuntime.Torch) DeviceChoice.UseThreads(request.Threads);
         var options = new EvaluationOptions { BatchSize = request.BatchSize, Limit = request.Limit, OrtThreads = request.Threads };
         var result = Evaluator.Evaluate(model, request.Runtime, data, options);
 
