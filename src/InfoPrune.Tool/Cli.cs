@@ -13,7 +13,7 @@ public static class Cli
 {
     /// <summary>Runs one command line, writing to the given streams, and returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
-        Run(args, output, error, new PendingDatasetOpener());
+        Run(args, output, error, new DatasetOpener());
 
     internal static int Run(string[] args, TextWriter output, TextWriter error, IDatasetOpener datasets)
     {

@@ -61,7 +61,8 @@ internal static class EvalCommand
     {
         RequireFiles(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
-        var data = context.Datasets.Open(request.Images, request.Labels);
+        var data = context.Datasets.Open(request.Images, request.Labels, model);
+        using var release = data as IDisposable;
         // Only TorchSharp needs the process-wide setting; ORT takes its count per session.
         if (request.Runtime == EvaluationRuntime.Torch) DeviceChoice.UseThreads(request.Threads);
         var options = new EvaluationOptions { BatchSize = request.BatchSize, Limit = request.Limit, OrtThreads = request.Threads };

@@ -1,10 +1,17 @@
+using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Validation;
 
 namespace InfoPrune.Tool;
 
-/// <summary>Turns the data files named on the command line into batches for the evaluator.</summary>
+/// <summary>Opens a labelled dataset for a model; a seam so CLI tests can substitute their data.</summary>
 internal interface IDatasetOpener
 {
-    /// <summary>Opens an image file and its label file (both known to exist), preprocessed to pixel/255 in NCHW.</summary>
-    IBatchSource Open(string imagesPath, string labelsPath);
+    IBatchSource Open(string imagesPath, string labelsPath, OnnxModel model);
+}
+
+/// <summary>The real readers (IDX, NPY, NPZ), shaped to the model's input.</summary>
+internal sealed class DatasetOpener : IDatasetOpener
+{
+    public IBatchSource Open(string imagesPath, string labelsPath, OnnxModel model) =>
+        DatasetBatchSource.Open(imagesPath, labelsPath, model);
 }

@@ -11,7 +11,7 @@ namespace InfoPrune.Tool.Tests.Support;
 /// </summary>
 internal sealed class IdxTestDatasetOpener : IDatasetOpener
 {
-    public IBatchSource Open(string imagesPath, string labelsPath) => new Source(imagesPath, labelsPath);
+    public IBatchSource Open(string imagesPath, string labelsPath, InfoPrune.Core.Onnx.OnnxModel model) => new Source(imagesPath, labelsPath);
 
     private sealed class Source : IBatchSource
     {
