@@ -1,4 +1,5 @@
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Pruning;
 
@@ -11,30 +12,28 @@ namespace InfoPrune.Core.Pruning;
 /// </summary>
 public static class ChannelSelector
 {
-    public static PruningPlan Select(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, PruningTarget target,
-        PruningConstraints constraints, bool rankAcrossLayers, string methodName)
+    public static PruningPlan Select(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, TargetPolicy target,
+        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName)
     {
-        var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !g.Producers.Any(constraints.Excludes)).ToList();
+        var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
         var order = candidates.ToDictionary(g => g.Id, g => Ascending(scores[g.Id]));
         Dictionary<int, int> kept;
         string reason;
-        switch (target)
+        if (target.Kind == TargetKind.Ratio)
         {
-            case PruningTarget.UniformRatio ratio:
-                kept = UniformCounts(candidates, ratio.Keep, constraints);
-                reason = $"{methodName}: lowest-scoring channels of the group removed, keeping {ratio.Keep:P0}";
-                break;
-            case PruningTarget.Budget budget when rankAcrossLayers:
-                kept = GlobalRanking(graph, candidates, scores, budget, constraints);
-                reason = $"{methodName}: removed by global ranking to meet {budget.Kind} ≤ {budget.Keep:P0}";
-                break;
-            case PruningTarget.Budget budget:
-                var keep = BisectUniformRatio(graph, candidates, budget, constraints);
-                kept = UniformCounts(candidates, keep, constraints);
-                reason = $"{methodName}: lowest-scoring channels of the group removed; uniform keep ratio {keep:P1} meets {budget.Kind} ≤ {budget.Keep:P0}";
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(target));
+            kept = UniformCounts(candidates, target.Fraction, constraints);
+            reason = $"{methodName}: lowest-scoring channels of the group removed, keeping {target.Fraction:P0}";
+        }
+        else if (rankAcrossLayers)
+        {
+            kept = GlobalRanking(graph, candidates, scores, target, constraints);
+            reason = $"{methodName}: removed by global ranking to keep {target.Fraction:P0} of {target.Kind}";
+        }
+        else
+        {
+            var keep = BisectUniformRatio(graph, candidates, target, constraints);
+            kept = UniformCounts(candidates, keep, constraints);
+            reason = $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}";
         }
 
         var decisions = candidates.Select(g => new GroupDecision(g.Id,
@@ -46,15 +45,15 @@ public static class ChannelSelector
     private static int[] Ascending(double[] scores) =>
         Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
 
-    private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, PruningConstraints constraints) =>
+    private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, ConstraintsPolicy constraints) =>
         groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g.Size));
 
-    private static double Target(CostModel cost, PruningTarget.Budget budget) =>
-        budget.Keep * (budget.Kind == BudgetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
+    private static double Target(CostModel cost, TargetPolicy budget) =>
+        budget.Fraction * (budget.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
 
-    private static long Measure((long Params, long Macs) c, BudgetKind kind) => kind == BudgetKind.Macs ? c.Macs : c.Params;
+    private static long Measure((long Params, long Macs) c, TargetKind kind) => kind == TargetKind.Macs ? c.Macs : c.Params;
 
-    private static double BisectUniformRatio(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups, PruningTarget.Budget budget, PruningConstraints constraints)
+    private static double BisectUniformRatio(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups, TargetPolicy budget, ConstraintsPolicy constraints)
     {
         var cost = new CostModel(graph);
         var goal = Target(cost, budget);
@@ -68,7 +67,7 @@ public static class ChannelSelector
     }
 
     private static Dictionary<int, int> GlobalRanking(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups,
-        IReadOnlyDictionary<int, double[]> scores, PruningTarget.Budget budget, PruningConstraints constraints)
+        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints)
     {
         var cost = new CostModel(graph);
         var goal = Target(cost, budget);
