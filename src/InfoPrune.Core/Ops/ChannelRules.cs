@@ -25,4 +25,21 @@ internal static class ChannelRules
         else
             flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) broadcasts '{constant}' of shape {ShapeMath.Format(tensor.Shape)} over the channels");
     }
+
+    /// <summary>
+    /// For shape-changing ops that should leave channels alone (Squeeze, Unsqueeze, Pad,
+    /// ReduceMean): pass through when the traced batch and channel sizes stay the first two axes,
+    /// freeze otherwise.
+    /// </summary>
+    public static void KeepLeadingAxes(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        var input = flow.Shape(node.Inputs[0]);
+        var output = flow.Shape(node.Outputs[0]);
+        if (input is { Length: >= 2 } && output is { Length: >= 2 } && input[0] == output[0] && input[1] == output[1] && input[1] > 1)
+            flow.SetSpace(node.Outputs[0], space);
+        else
+            flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) changes the channel axis");
+    }
 }

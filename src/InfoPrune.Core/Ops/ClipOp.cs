@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +10,11 @@ namespace InfoPrune.Core.Ops;
 /// from 11; a missing bound does not clip on that side. With min &gt; max every value becomes
 /// max, in ONNX and in torch alike.
 /// </summary>
-public sealed class ClipOp : IOpFamily
+public sealed class ClipOp : IOpFamily, IChannelRule
 {
+    /// <summary>Element-wise with scalar bounds: channels pass through.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => flow.PassThrough(node);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Clip" };
     public (long Min, long Max) Opsets => (6, 22);
 

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,8 +9,34 @@ namespace InfoPrune.Core.Ops;
 /// Concat: joins its inputs along <c>axis</c> (required since opset 4; negative from opset 11).
 /// Used both on activations (channel concatenation) and on int64 shape pieces.
 /// </summary>
-public sealed class ConcatOp : IOpFamily
+public sealed class ConcatOp : IOpFamily, IChannelRule
 {
+    /// <summary>
+    /// Along the channel axis, the output's channels are the inputs' in order (offset ranges).
+    /// Along another axis the inputs share channels, so their groups are coupled.
+    /// </summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var spaces = node.Inputs.Select(flow.SpaceOf).ToList();
+        if (spaces.All(s => s == null)) return;
+        var rank = flow.Shape(node.Outputs[0])?.Length ?? 0;
+        var axis = node.GetInt("axis", 1);
+        if (axis < 0) axis += rank;
+        if (spaces.Any(s => s == null))
+        {
+            foreach (var s in spaces) flow.Freeze(s, $"'{node.DisplayName}' (Concat) joins channels with untracked values");
+            return;
+        }
+        if (axis == 1)
+        {
+            flow.SetSpace(node.Outputs[0], ChannelSpace.Concat(spaces!));
+            return;
+        }
+        var joined = spaces[0]!;
+        foreach (var s in spaces.Skip(1)) joined = flow.Couple(joined, s!, node);
+        flow.SetSpace(node.Outputs[0], joined);
+    }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Concat" };
     public (long Min, long Max) Opsets => (4, 22);
 

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
@@ -11,8 +12,10 @@ namespace InfoPrune.Core.Ops;
 /// <c>value_float(s)</c> and <c>value_int(s)</c> of opset 12+). Floats run as float32, integers
 /// as int64, bools as bool. Sparse and string constants are not supported.
 /// </summary>
-public sealed class ConstantOp : IOpFamily
+public sealed class ConstantOp : IOpFamily, IChannelRule
 {
+    public void Propagate(OnnxNode node, ChannelFlow flow) { }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Constant" };
     public (long Min, long Max) Opsets => (1, 22);
 
@@ -71,8 +74,10 @@ public sealed class ConstantOp : IOpFamily
 }
 
 /// <summary>Identity: passes its input through (as a new handle on the same data).</summary>
-public sealed class IdentityOp : IOpFamily
+public sealed class IdentityOp : IOpFamily, IChannelRule
 {
+    public void Propagate(OnnxNode node, ChannelFlow flow) => flow.PassThrough(node);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Identity" };
     public (long Min, long Max) Opsets => (1, 22);
 

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,8 +18,11 @@ namespace InfoPrune.Core.Ops;
 /// ignored: the tool's one seed drives torch's generator. The optional mask output is bool from
 /// opset 10 (the input's type before).
 /// </remarks>
-public sealed class DropoutOp : IOpFamily
+public sealed class DropoutOp : IOpFamily, IChannelRule
 {
+    /// <summary>Element-wise: channels pass through (to the mask as well).</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => flow.PassThrough(node);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Dropout" };
     public (long Min, long Max) Opsets => (7, 22);
 

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +11,12 @@ namespace InfoPrune.Core.Ops;
 /// scalar index removes the axis. Works on float activations (with autograd) and on int64
 /// shape tensors alike.
 /// </summary>
-public sealed class GatherOp : IOpFamily
+public sealed class GatherOp : IOpFamily, IChannelRule
 {
+    /// <summary>Gathering from a channel tensor picks or reorders entries: its channels are frozen.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) =>
+        flow.FreezeInputs(node, $"'{node.DisplayName}' (Gather) indexes into the channels");
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Gather" };
     public (long Min, long Max) Opsets => (1, 22);
 

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,8 +17,11 @@ namespace InfoPrune.Core.Ops;
 /// done by an index_select per padded axis rather than torch's pad modes, which only cover the
 /// trailing 1–3 dims of 3-D to 5-D inputs; ONNX allows any axis of any rank.
 /// </remarks>
-public sealed class PadOp : IOpFamily
+public sealed class PadOp : IOpFamily, IChannelRule
 {
+    /// <summary>Padding that leaves the batch and channel axes alone passes channels through.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => ChannelRules.KeepLeadingAxes(node, flow);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Pad" };
     public (long Min, long Max) Opsets => (2, 22);
 

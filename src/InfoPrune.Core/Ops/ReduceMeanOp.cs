@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +10,11 @@ namespace InfoPrune.Core.Ops;
 /// the reduced dims as size 1 unless <c>keepdims</c> = 0. No axes means every axis — except from
 /// opset 18 with <c>noop_with_empty_axes</c> = 1, where it is the identity.
 /// </summary>
-public sealed class ReduceMeanOp : IOpFamily
+public sealed class ReduceMeanOp : IOpFamily, IChannelRule
 {
+    /// <summary>Reducing spatial axes keeps channels; reducing the channel axis mixes them.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => ChannelRules.KeepLeadingAxes(node, flow);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "ReduceMean" };
     public (long Min, long Max) Opsets => (1, 22);
 

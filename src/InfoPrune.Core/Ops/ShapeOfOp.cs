@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +10,11 @@ namespace InfoPrune.Core.Ops;
 /// arithmetic, which is read back to the host anyway). Opset 15 adds <c>start</c>/<c>end</c>,
 /// which slice the dim list (negative counts from the back; out of range is clamped).
 /// </summary>
-public sealed class ShapeOfOp : IOpFamily
+public sealed class ShapeOfOp : IOpFamily, IChannelRule
 {
+    /// <summary>Reading a shape does not depend on which channels exist; the result is not a channel tensor.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) { }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Shape" };
     public (long Min, long Max) Opsets => (1, 22);
 

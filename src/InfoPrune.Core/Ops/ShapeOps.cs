@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,8 +9,25 @@ namespace InfoPrune.Core.Ops;
 /// Flatten: to 2-D, (product of dims before <c>axis</c>, product of the rest). <c>axis</c> defaults
 /// to 1; 0 gives (1, everything); negative counts from the back (opset 11+).
 /// </summary>
-public sealed class FlattenOp : IOpFamily
+public sealed class FlattenOp : IOpFamily, IChannelRule
 {
+    /// <summary>Flatten at axis 1 turns each channel into a block of H·W features; any other axis mixes channels.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        var shape = flow.Shape(node.Inputs[0]);
+        if (space == null) return;
+        var axis = node.GetInt("axis", 1);
+        if (shape == null || (axis < 0 ? axis + shape.Length : axis) != 1)
+        {
+            flow.Freeze(space, $"'{node.DisplayName}' (Flatten) at axis {axis} mixes the channel axis with others");
+            return;
+        }
+        long block = 1;
+        for (var i = 2; i < shape.Length; i++) block *= shape[i];
+        flow.SetSpace(node.Outputs[0], space.Expand(block));
+    }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Flatten" };
     public (long Min, long Max) Opsets => (1, 22);
 
@@ -35,8 +53,48 @@ public sealed class FlattenOp : IOpFamily
 /// Reshape (opset 5+: the shape is input 1). A 0 copies the input's dim at that position unless
 /// <c>allowzero</c> (opset 14+) makes it a real zero; one -1 is inferred.
 /// </summary>
-public sealed class ReshapeOp : IOpFamily
+public sealed class ReshapeOp : IOpFamily, IChannelRule
 {
+    /// <summary>
+    /// Reshape is followed by its traced shapes: [N,C,…] → [N,C·…] is a Flatten (each channel a
+    /// block), a reshape that keeps N and C passes channels through; a literal channel width in a
+    /// constant shape input is rewritten after pruning. Any other reshape freezes the channels.
+    /// </summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        var input = flow.Shape(node.Inputs[0]);
+        var output = flow.Shape(node.Outputs[0]);
+        if (input == null || output == null || input.Length < 2 || output.Length < 2 || output[0] != input[0])
+        {
+            flow.Freeze(space, $"'{node.DisplayName}' (Reshape) moves the batch or channel axis");
+            return;
+        }
+        long inner = 1;
+        for (var i = 2; i < input.Length; i++) inner *= input[i];
+        ChannelSpace result;
+        if (output[1] == input[1]) result = space;
+        else if (output.Length == 2 && output[1] == input[1] * inner) result = space.Expand(inner);
+        else
+        {
+            flow.Freeze(space, $"'{node.DisplayName}' (Reshape) {ShapeMath.Format(input)} → {ShapeMath.Format(output)} splits or merges the channel axis");
+            return;
+        }
+        var shapeInput = node.Inputs[1];
+        if (flow.Graph.Initializers.TryGetValue(shapeInput, out var target))
+        {
+            var literal = target.Int64s.Length > 1 ? target.Int64s[1] : -1;
+            if (literal > 0) flow.AddShapeEdit(node, shapeInput, 1, result);
+        }
+        else if (flow.Graph.Producer(shapeInput) is { OpType: "Constant" })
+        {
+            flow.Freeze(space, $"'{node.DisplayName}' (Reshape) takes its shape from a Constant node");
+            return;
+        }
+        flow.SetSpace(node.Outputs[0], result);
+    }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Reshape" };
     public (long Min, long Max) Opsets => (5, 22);
 
@@ -65,8 +123,18 @@ public sealed class ReshapeOp : IOpFamily
 }
 
 /// <summary>Transpose: permutes axes by <c>perm</c>; without it, reverses them.</summary>
-public sealed class TransposeOp : IOpFamily
+public sealed class TransposeOp : IOpFamily, IChannelRule
 {
+    /// <summary>Channels pass through when the batch and channel axes stay in place.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        var perm = node.GetInts("perm");
+        if (perm is { Count: >= 2 } && perm[0] == 0 && perm[1] == 1) flow.SetSpace(node.Outputs[0], space);
+        else flow.Freeze(space, $"'{node.DisplayName}' (Transpose) moves the channel axis");
+    }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Transpose" };
     public (long Min, long Max) Opsets => (1, 22);
 
@@ -88,8 +156,11 @@ public sealed class TransposeOp : IOpFamily
 /// Squeeze: removes the listed size-1 axes (attribute before opset 13, optional input from 13);
 /// with no axes, every size-1 axis.
 /// </summary>
-public sealed class SqueezeOp : IOpFamily
+public sealed class SqueezeOp : IOpFamily, IChannelRule
 {
+    /// <summary>Channels pass through when the batch and channel axes stay the first two.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => ChannelRules.KeepLeadingAxes(node, flow);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Squeeze" };
     public (long Min, long Max) Opsets => (1, 22);
 
@@ -116,8 +187,11 @@ public sealed class SqueezeOp : IOpFamily
 /// Unsqueeze: inserts size-1 axes at the listed positions of the output (attribute before opset
 /// 13, required input from 13; negative positions from opset 11).
 /// </summary>
-public sealed class UnsqueezeOp : IOpFamily
+public sealed class UnsqueezeOp : IOpFamily, IChannelRule
 {
+    /// <summary>Channels pass through when the batch and channel axes stay the first two.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => ChannelRules.KeepLeadingAxes(node, flow);
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Unsqueeze" };
     public (long Min, long Max) Opsets => (1, 22);
 

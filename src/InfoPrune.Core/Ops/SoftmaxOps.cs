@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +10,22 @@ namespace InfoPrune.Core.Ops;
 /// the input is viewed as 2-D at <c>axis</c> (default 1) — dims before it form the rows, dims
 /// from it on the columns — and each row is normalized over all of its columns together.
 /// </summary>
-public sealed class SoftmaxOps : IOpFamily
+public sealed class SoftmaxOps : IOpFamily, IChannelRule
 {
+    /// <summary>Normalising across channels makes every channel depend on all others: frozen. Along another axis: pass-through.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        var rank = flow.Shape(node.Inputs[0])?.Length ?? 2;
+        var axis = node.GetInt("axis", node.Opset >= 13 ? -1 : 1);
+        if (axis < 0) axis += rank;
+        // Before opset 13 the softmax runs over everything from `axis` on, which includes channels when axis ≤ 1.
+        var touchesChannels = node.Opset >= 13 ? axis == 1 : axis <= 1;
+        if (touchesChannels) flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) normalises across the channels");
+        else flow.SetSpace(node.Outputs[0], space);
+    }
+
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Softmax", "LogSoftmax" };
     public (long Min, long Max) Opsets => (1, 22);
 

@@ -38,7 +38,7 @@ public class DropoutOpTests
         executor.Training = true;
         using var scope = torch.NewDisposeScope();
         var x = torch.ones(100, 100).requires_grad_(true);
-        var outputs = executor.Forward(new[] { x });
+        var outputs = executor.ForwardAll(new[] { x });
         var y = outputs[0];
 
         var values = y.detach().data<float>().ToArray();
@@ -59,7 +59,7 @@ public class DropoutOpTests
         using var model = GraphExecutor.Create(MaskAsOutput(), torch.CPU);
         model.Training = true;
         using var scope = torch.NewDisposeScope();
-        var outputs = model.Forward(new[] { torch.ones(50, 40) });
+        var outputs = model.ForwardAll(new[] { torch.ones(50, 40) });
         var kept = outputs[1].data<bool>().ToArray();
         var values = outputs[0].data<float>().ToArray();
         Assert.Equal(values.Select(v => v != 0f), kept);
@@ -72,7 +72,7 @@ public class DropoutOpTests
     {
         using var model = GraphExecutor.Create(MaskAsOutput(), torch.CPU);
         using var scope = torch.NewDisposeScope();
-        var outputs = model.Forward(new[] { torch.ones(50, 40) });
+        var outputs = model.ForwardAll(new[] { torch.ones(50, 40) });
         Assert.All(outputs[1].data<bool>().ToArray(), Assert.True);
     }
 
