@@ -102,7 +102,7 @@ public sealed class GraphExecutor : IDisposable
     public Tensor Forward(Tensor input) => Run(new[] { input }, null, null)[0];
 
     /// <summary>Runs the model on one tensor per graph input and returns every graph output.</summary>
-    public Tensor[] Forward(params Tensor[] inputs) => Run(inputs, null, null);
+    public Tensor[] ForwardAll(params Tensor[] inputs) => Run(inputs, null, null);
 
     /// <summary>
     /// Runs the model and also returns the named intermediate values (e.g. activations to measure).

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace InfoPrune.Core.Ops;
 /// Element-wise activations and unary math. Each keeps the shape, so channels pass straight
 /// through them; none has weights except PRelu's slope.
 /// </summary>
-public sealed class ActivationOps : IOpFamily
+public sealed class ActivationOps : IOpFamily, IChannelRule
 {
     public IReadOnlyCollection<string> OpTypes { get; } = new[]
     {
@@ -20,6 +21,15 @@ public sealed class ActivationOps : IOpFamily
     public (long Min, long Max) Opsets => (6, 22);
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => node.OpType == "PRelu" ? new[] { 1 } : Array.Empty<int>();
+
+    /// <summary>Element-wise: channels pass through; a per-channel PRelu slope is sliced with them.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        if (node.OpType == "PRelu") ChannelRules.BroadcastConstant(flow, node, space, node.Inputs[1], flow.Shape(node.Inputs[0])?.Length ?? 2);
+        flow.SetSpace(node.Outputs[0], space);
+    }
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -9,7 +10,7 @@ namespace InfoPrune.Core.Ops;
 /// train mode updates in place. ONNX's momentum weights the OLD running value
 /// (running = running·m + batch·(1−m)); torch's weights the NEW one, hence 1 − m.
 /// </summary>
-public sealed class BatchNormalizationOp : IOpFamily
+public sealed class BatchNormalizationOp : IOpFamily, IChannelRule
 {
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "BatchNormalization" };
     public (long Min, long Max) Opsets => (7, 22);
@@ -27,6 +28,23 @@ public sealed class BatchNormalizationOp : IOpFamily
                 training: run.Training, momentum: 1.0 - momentum, eps: epsilon);
             return new[] { y };
         });
+    }
+
+    /// <summary>Channels pass through; scale, bias, mean and variance are sliced with them.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var space = flow.SpaceOf(node.Inputs[0]);
+        if (space == null) return;
+        for (var i = 1; i <= 4; i++)
+        {
+            if (!flow.IsInitializer(node.Inputs[i]))
+            {
+                flow.Freeze(space, $"'{node.DisplayName}' (BatchNormalization) has computed parameters");
+                return;
+            }
+            flow.AddMember(space, node.Inputs[i], 0, MemberRole.PerChannel, node);
+        }
+        flow.SetSpace(node.Outputs[0], space);
     }
 
     public long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes) => 0;

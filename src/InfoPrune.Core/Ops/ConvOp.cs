@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace InfoPrune.Core.Ops;
 /// Weight [M, C/group, k…] and bias [M] are the layer's parameters. 1-D convolution runs as 2-D
 /// with a unit height, so one code path serves both.
 /// </summary>
-public sealed class ConvOp : IOpFamily
+public sealed class ConvOp : IOpFamily, IChannelRule
 {
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Conv" };
     public (long Min, long Max) Opsets => (1, 22);
@@ -68,6 +69,48 @@ public sealed class ConvOp : IOpFamily
             }
             return new[] { y };
         });
+    }
+
+    /// <summary>
+    /// Plain conv: reads the input's channels through weight axis 1 and creates a new group on
+    /// weight axis 0 (and the bias). Depthwise (group = input channels): output channel c·m+j
+    /// belongs to input channel c, so the input's groups pass through, owning blocks of m filters,
+    /// and `group` follows the kept width. Other grouped convs are frozen.
+    /// </summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var input = flow.SpaceOf(node.Inputs[0]);
+        var weight = node.Inputs[1];
+        var hasBias = node.HasInput(2) && flow.IsInitializer(node.Inputs[2]);
+        if (!flow.IsInitializer(weight) || (node.HasInput(2) && !hasBias))
+        {
+            flow.Freeze(input, $"'{node.DisplayName}' (Conv) has computed weights");
+            return;
+        }
+        var w = flow.Graph.Initializers[weight].Shape;
+        var groups = node.GetInt("group", 1);
+        var inChannels = w[1] * groups;
+        if (groups == 1)
+        {
+            if (input != null) flow.AddMember(input, weight, 1, MemberRole.Consumer, node, consumedValue: node.Inputs[0]);
+            var output = flow.NewGroup(node, (int)w[0]);
+            flow.AddMember(output, weight, 0, MemberRole.Producer, node);
+            if (hasBias) flow.AddMember(output, node.Inputs[2], 0, MemberRole.Producer, node);
+            flow.SetSpace(node.Outputs[0], output);
+        }
+        else if (groups == inChannels && w[1] == 1)
+        {
+            if (input == null) return;
+            var multiplier = w[0] / inChannels;
+            flow.AddMember(input, weight, 0, MemberRole.PerChannel, node, multiplier);
+            if (hasBias) flow.AddMember(input, node.Inputs[2], 0, MemberRole.PerChannel, node, multiplier);
+            flow.AddAttributeEdit(node, "group", input);
+            flow.SetSpace(node.Outputs[0], multiplier == 1 ? input : input.Expand(multiplier));
+        }
+        else
+        {
+            flow.Freeze(input, $"'{node.DisplayName}' is a grouped convolution (group={groups}), which is not pruned");
+        }
     }
 
     public long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes)

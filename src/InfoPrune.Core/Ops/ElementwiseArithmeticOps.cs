@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,11 +9,38 @@ namespace InfoPrune.Core.Ops;
 /// Add, Sub, Mul, Div, Pow with ONNX's multidirectional (numpy) broadcasting, which is torch's.
 /// From opset 7 broadcasting is implicit; the older explicit `broadcast` attribute is not supported.
 /// </summary>
-public sealed class ElementwiseArithmeticOps : IOpFamily
+public sealed class ElementwiseArithmeticOps : IOpFamily, IChannelRule
 {
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Add", "Sub", "Mul", "Div", "Pow" };
 
     public (long Min, long Max) Opsets => (7, 22);
+
+    /// <summary>
+    /// Two tracked operands (a residual join) must keep the same channels: their groups are
+    /// coupled. A constant operand with a channel axis is sliced with the channels. Anything that
+    /// changes the channel layout (broadcasting the activation itself) freezes it.
+    /// </summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow)
+    {
+        var a = flow.SpaceOf(node.Inputs[0]);
+        var b = flow.SpaceOf(node.Inputs[1]);
+        var outputShape = flow.Shape(node.Outputs[0]);
+        if (a == null && b == null) return;
+        if (a != null && b != null)
+        {
+            flow.SetSpace(node.Outputs[0], flow.Couple(a, b, node));
+            return;
+        }
+        var (tracked, trackedInput, other) = a != null ? (a, node.Inputs[0], node.Inputs[1]) : (b!, node.Inputs[1], node.Inputs[0]);
+        var trackedShape = flow.Shape(trackedInput);
+        if (trackedShape == null || outputShape == null || !trackedShape.SequenceEqual(outputShape))
+        {
+            flow.Freeze(tracked, $"'{node.DisplayName}' ({node.OpType}) broadcasts the channels to another shape");
+            return;
+        }
+        ChannelRules.BroadcastConstant(flow, node, tracked, other, trackedShape.Length);
+        flow.SetSpace(node.Outputs[0], tracked);
+    }
 
     public INodeKernel Compile(OnnxNode node, CompileContext context) => node.OpType switch
     {

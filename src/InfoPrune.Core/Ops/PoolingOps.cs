@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,10 +12,13 @@ namespace InfoPrune.Core.Ops;
 /// express (asymmetric, or wider than half the window) is applied explicitly: −∞ for max, and for
 /// average a sum divided by the count of real elements, which is ONNX's count_include_pad=0.
 /// </summary>
-public sealed class PoolingOps : IOpFamily
+public sealed class PoolingOps : IOpFamily, IChannelRule
 {
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool" };
     public (long Min, long Max) Opsets => (1, 22);
+
+    /// <summary>Pooling works per channel: channels pass through.</summary>
+    public void Propagate(OnnxNode node, ChannelFlow flow) => flow.PassThrough(node);
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {

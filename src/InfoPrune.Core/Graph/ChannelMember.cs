@@ -1,0 +1,32 @@
+namespace InfoPrune.Core.Graph;
+
+/// <summary>The part a sliced tensor plays for its group.</summary>
+public enum MemberRole
+{
+    /// <summary>Output side of a layer that creates the channels (Conv/Gemm weight rows, their bias).</summary>
+    Producer,
+    /// <summary>A per-channel parameter riding on the channels (BatchNorm scale/bias/stats, PRelu slope, an added constant).</summary>
+    PerChannel,
+    /// <summary>Input side of a layer that reads the channels (next Conv's input channels, Gemm's input features).</summary>
+    Consumer,
+}
+
+/// <summary>
+/// One slice of one initializer that belongs to a group: channel i of the group owns the indices
+/// [Offset + i·Block, Offset + (i+1)·Block) along <see cref="Axis"/>. Block > 1 when a channel
+/// maps to several entries (a Flatten turns one channel into H·W Gemm inputs; a depthwise
+/// multiplier turns one into several filters).
+/// </summary>
+public sealed record ChannelMember(string Initializer, int Axis, long Offset, long Block, MemberRole Role, string Node, string? ConsumedValue = null)
+{
+    public override string ToString() => $"{Node}:{Initializer}[axis {Axis}, offset {Offset}, block {Block}, {Role}]";
+}
+
+/// <summary>
+/// An attribute or shape constant whose value is a channel count of a space, rewritten after
+/// pruning (a depthwise Conv's `group`, a literal width in a Reshape's shape).
+/// </summary>
+public sealed record CountEdit(string Node, string? Attribute, string? Initializer, int Position, ChannelSpace Space)
+{
+    public override string ToString() => Attribute != null ? $"{Node}.{Attribute}" : $"{Node}:{Initializer}[{Position}]";
+}

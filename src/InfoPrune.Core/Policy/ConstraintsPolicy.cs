@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace InfoPrune.Core.Policy;
+
+/// <summary>
+/// The <c>constraints</c> section: limits every plan respects whatever the method scores.
+/// </summary>
+public sealed record ConstraintsPolicy
+{
+    public static readonly ConstraintsPolicy Default = new();
+
+    /// <summary>Channels every group keeps at least. Default 1, so no layer disappears.</summary>
+    public int MinChannels { get; init; } = 1;
+
+    /// <summary>
+    /// The largest fraction of one group that may be pruned, in [0, 1]. Default 0.9: a group cut to
+    /// under a tenth becomes a bottleneck that fine-tuning rarely recovers from.
+    /// </summary>
+    public double MaxRatio { get; init; } = 0.9;
+
+    /// <summary>Nodes whose channel groups are never pruned. Default none.</summary>
+    public ImmutableArray<NodeSelector> Exclude { get; init; } = ImmutableArray<NodeSelector>.Empty;
+
+    /// <summary>Kept channel counts are rounded up to a multiple of this (hardware-friendly widths). Default 1.</summary>
+    public int RoundTo { get; init; } = 1;
+
+    // ImmutableArray compares by reference; a policy compares by content.
+    public bool Equals(ConstraintsPolicy? other) =>
+        other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio
+        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo;
+
+    public override int GetHashCode() => HashCode.Combine(MinChannels, MaxRatio, Exclude.Length, RoundTo);
+}

@@ -1,0 +1,404 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Policy.Json;
+using InfoPrune.Core.Policy.Reading;
+
+namespace InfoPrune.Core.Policy;
+
+/// <summary>
+/// Reads the sections of a policy tree into a <see cref="PrunePolicy"/>, reporting every problem
+/// into the context's diagnostics; then checks the rules that span sections. Returns null when
+/// anything was reported: a half-valid policy is never handed to the pipeline.
+/// </summary>
+internal sealed class PolicyParser
+{
+    private static readonly NamedChoices<DataFormat> FormatNames = new(
+        ("idx", DataFormat.Idx), ("npy", DataFormat.Npy), ("npz", DataFormat.Npz), ("auto", DataFormat.Auto));
+    private static readonly NamedChoices<CalibrationSource> CalibrationSourceNames = new(
+        ("train", CalibrationSource.Train), ("validation", CalibrationSource.Validation));
+    private static readonly NamedChoices<OptimizerKind> OptimizerNames = new(
+        ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW));
+    private static readonly NamedChoices<ScheduleKind> ScheduleNames = new(
+        ("constant", ScheduleKind.Constant), ("step", ScheduleKind.Step), ("cosine", ScheduleKind.Cosine));
+
+    private const string DatasetExpected = "an object with \"images\" and \"labels\" file paths";
+
+    private readonly PolicyReadContext _context;
+
+    private PolicyParser(PolicyReadContext context) => _context = context;
+
+    public static PrunePolicy? Parse(JsonSourceNode root, PolicyReadContext context, string sourcePath) =>
+        new PolicyParser(context).ParseRoot(root, sourcePath);
+
+    private PrunePolicy? ParseRoot(JsonSourceNode root, string sourcePath)
+    {
+        if (root is not JsonObjectNode rootObject)
+        {
+            _context.Error(PolicyErrors.NotAnObject,
+                $"a policy is a JSON object {{ \"version\": 1, ... }}, found {root.Describe()}", root);
+            return null;
+        }
+
+        var reader = new PolicyObjectReader(_context, rootObject, path: "", schemaPath: "");
+        if (!ReadVersion(reader)) return null;
+        reader.OptionalString("$schema", "the path or URL of the policy JSON Schema");
+
+        var dataReader = reader.Object("data", required: true, "an object with \"train\", \"validation\" and more");
+        var data = dataReader is null ? null : ReadData(dataReader);
+        var method = ReadMethod(reader);
+        var targetReader = reader.Object("target", required: true, "an object with one of \"ratio\", \"macs\", \"params\"");
+        var target = targetReader is null ? null : ReadTarget(targetReader);
+        var constraints = reader.Object("constraints", false, "an object") is { } c ? ReadConstraints(c) : ConstraintsPolicy.Default;
+        var fineTune = reader.Object("fineTune", false, "an object") is { } f ? ReadFineTune(f) : FineTunePolicy.Default;
+        var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
+        var seed = reader.Integer("seed", 0, 0);
+        reader.Finish();
+
+        CheckTrainDataIsGivenWhenNeeded(dataReader, data, fineTune);
+        CheckRatioWithinMaxRatio(targetReader, target, constraints);
+        CheckDistillationHasEpochs(reader, fineTune);
+
+        if (_context.Diagnostics.HasErrors || data is null || method is null || target is null) return null;
+        return new PrunePolicy
+        {
+            SourcePath = sourcePath,
+            Data = data,
+            Method = method,
+            Target = target,
+            Constraints = constraints,
+            FineTune = fineTune,
+            Gate = gate,
+            Seed = seed,
+        };
+    }
+
+    /// <summary>
+    /// False when the file declares another version: its keys follow other rules, so listing them
+    /// as unknown would bury the one message that matters.
+    /// </summary>
+    private bool ReadVersion(PolicyObjectReader reader)
+    {
+        var property = reader.Property("version");
+        if (property is null)
+        {
+            reader.ReportMissing("version", $"{PrunePolicy.CurrentVersion}, the policy format version");
+            return true;
+        }
+        if (property.Value is JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number)
+        {
+            if (number.Value is long v && v == PrunePolicy.CurrentVersion || number.Value is double d && d == PrunePolicy.CurrentVersion)
+                return true;
+            reader.Error(PolicyErrors.UnsupportedVersion, number,
+                $"version: this tool reads policy version {PrunePolicy.CurrentVersion}, found {number.Describe()}");
+            return false;
+        }
+        reader.Values.WrongType(property.Value, "version", $"the integer {PrunePolicy.CurrentVersion}");
+        return true;
+    }
+
+    private DataPolicy? ReadData(PolicyObjectReader reader)
+    {
+        var format = reader.Choice("format", DataFormat.Auto, FormatNames);
+        var train = reader.Object("train", false, DatasetExpected) is { } t ? ReadDataset(t) : null;
+        var validationReader = reader.Object("validation", required: true, DatasetExpected);
+        var validation = validationReader is null ? null : ReadDataset(validationReader);
+        var calibration = reader.Object("calibration", false, "an object") is { } c ? ReadCalibration(c) : CalibrationPolicy.Default;
+        var preprocess = reader.Object("preprocess", false, "an object") is { } p ? ReadPreprocess(p) : PreprocessPolicy.Default;
+        reader.Finish();
+
+        if (validation is null) return null;
+        return new DataPolicy
+        {
+            Format = format,
+            Train = train,
+            Validation = validation,
+            Calibration = calibration,
+            Preprocess = preprocess,
+        };
+    }
+
+    private static DatasetFiles? ReadDataset(PolicyObjectReader reader)
+    {
+        var images = reader.FilePath("images");
+        var labels = reader.FilePath("labels");
+        reader.Finish();
+        return images is null || labels is null ? null : new DatasetFiles(images, labels);
+    }
+
+    private static CalibrationPolicy ReadCalibration(PolicyObjectReader reader)
+    {
+        var calibration = new CalibrationPolicy
+        {
+            From = reader.Choice("from", CalibrationSource.Train, CalibrationSourceNames),
+            Samples = reader.Integer("samples", CalibrationPolicy.Default.Samples, 1),
+        };
+        reader.Finish();
+        return calibration;
+    }
+
+    private static PreprocessPolicy ReadPreprocess(PolicyObjectReader reader)
+    {
+        var defaults = PreprocessPolicy.Default;
+        var preprocess = new PreprocessPolicy
+        {
+            Scale = reader.OptionalNumber("scale", NumberRule.Positive),
+            Mean = reader.NumberArray("mean", NumberRule.Any, 1) ?? defaults.Mean,
+            Std = reader.NumberArray("std", NumberRule.Positive, 1) ?? defaults.Std,
+        };
+        reader.Finish();
+
+        // One value broadcasts over all channels; two lists of different lengths cannot both be right.
+        if (preprocess.Mean.Length > 1 && preprocess.Std.Length > 1 && preprocess.Mean.Length != preprocess.Std.Length)
+            reader.Error(PolicyErrors.ConflictingValues, reader.Property("std")!.Value,
+                $"{reader.PathOf("std")}: has {preprocess.Std.Length} channels but mean has {preprocess.Mean.Length}; give one value or one per channel in both");
+        return preprocess;
+    }
+
+    private MethodPolicy? ReadMethod(PolicyObjectReader root)
+    {
+        var nameReader = root.Object("method", required: true, "an object with a \"name\" and that method's parameters");
+        if (nameReader is null) return null;
+
+        var nameProperty = nameReader.Property("name");
+        if (nameProperty is null)
+        {
+            nameReader.ReportMissing("name", "one of " + string.Join(", ", MethodRegistry.Names));
+            return null;
+        }
+        var name = nameReader.Values.String(nameProperty.Value, "method.name", "a method name");
+        if (name is null) return null;
+        if (!MethodRegistry.TryGetParser(name, out var parse))
+        {
+            // Without a known method its parameters cannot be judged, so they are not reported.
+            nameReader.Error(PolicyErrors.UnknownMethod, nameProperty.Value,
+                $"method.name: unknown method {nameProperty.Value.Describe()}; known methods: {string.Join(", ", MethodRegistry.Names)}" +
+                KeySuggestion.Hint(name, MethodRegistry.Names));
+            return null;
+        }
+
+        var parametersReader = new PolicyObjectReader(_context, nameReader.Node, "method", $"method({name})");
+        parametersReader.Property("name");
+        return new MethodPolicy(name, parse(parametersReader));
+    }
+
+    private static TargetPolicy? ReadTarget(PolicyObjectReader reader)
+    {
+        var given = new List<(JsonSourceProperty Key, TargetKind Kind, double? Fraction)>();
+        foreach (var (key, kind) in new[] { ("ratio", TargetKind.Ratio), ("macs", TargetKind.Macs), ("params", TargetKind.Params) })
+        {
+            var fraction = reader.OptionalNumber(key, NumberRule.PositiveFraction);
+            if (reader.Property(key) is { } property) given.Add((property, kind, fraction));
+        }
+        reader.Finish();
+
+        if (given.Count == 0)
+        {
+            reader.Error(PolicyErrors.MissingKey, reader.Node,
+                "target: expected exactly one of \"ratio\" (channels kept per group), \"macs\" or \"params\" (fraction of the model kept), found none");
+            return null;
+        }
+        foreach (var extra in given.Skip(1))
+            reader.Context.Error(PolicyErrors.ConflictingValues,
+                $"target.{extra.Key.Name}: only one target is allowed, and \"{given[0].Key.Name}\" is already set",
+                extra.Key.Line, extra.Key.Column);
+        return given[0].Fraction is { } f ? new TargetPolicy(given[0].Kind, f) : null;
+    }
+
+    private static ConstraintsPolicy ReadConstraints(PolicyObjectReader reader)
+    {
+        var defaults = ConstraintsPolicy.Default;
+        var constraints = new ConstraintsPolicy
+        {
+            MinChannels = reader.Integer("minChannels", defaults.MinChannels, 1),
+            MaxRatio = reader.Number("maxRatio", defaults.MaxRatio, NumberRule.Fraction),
+            Exclude = ReadExclude(reader),
+            RoundTo = reader.Integer("roundTo", defaults.RoundTo, 1, 4096),
+        };
+        reader.Finish();
+        return constraints;
+    }
+
+    private static ImmutableArray<NodeSelector> ReadExclude(PolicyObjectReader reader)
+    {
+        const string expected = "a node name or a /regular expression/";
+        var property = reader.Property("exclude");
+        if (property is null) return ImmutableArray<NodeSelector>.Empty;
+        if (property.Value is not JsonArrayNode array)
+        {
+            reader.Values.WrongType(property.Value, reader.PathOf("exclude"), $"an array of strings, each {expected}");
+            return ImmutableArray<NodeSelector>.Empty;
+        }
+
+        var selectors = ImmutableArray.CreateBuilder<NodeSelector>();
+        for (var i = 0; i < array.Items.Count; i++)
+        {
+            var path = $"{reader.PathOf("exclude")}[{i}]";
+            var item = array.Items[i];
+            var text = reader.Values.String(item, path, expected);
+            if (text is null) continue;
+            if (text.Length < 2 || !text.StartsWith('/') || !text.EndsWith('/'))
+            {
+                selectors.Add(NodeSelector.Exact(text));
+                continue;
+            }
+            var pattern = text[1..^1];
+            if (pattern.Length == 0)
+            {
+                reader.Error(PolicyErrors.InvalidValue, item, $"{path}: \"//\" is an empty pattern that would exclude every node");
+                continue;
+            }
+            try
+            {
+                selectors.Add(NodeSelector.Pattern(pattern));
+            }
+            catch (ArgumentException e)
+            {
+                reader.Error(PolicyErrors.InvalidValue, item, $"{path}: {item.Describe()} is not a valid regular expression: {e.Message}");
+            }
+        }
+        return selectors.ToImmutable();
+    }
+
+    private static FineTunePolicy ReadFineTune(PolicyObjectReader reader)
+    {
+        var defaults = FineTunePolicy.Default;
+        var fineTune = new FineTunePolicy
+        {
+            Epochs = reader.Integer("epochs", defaults.Epochs, 0, 100_000),
+            BatchSize = reader.Integer("batchSize", defaults.BatchSize, 1, 1 << 20),
+            Optimizer = reader.Object("optimizer", false, "an object with a \"name\"") is { } o ? ReadOptimizer(o) : defaults.Optimizer,
+            Schedule = ReadSchedule(reader),
+            Distill = reader.Object("distill", false, "an object") is { } d ? ReadDistill(d) : defaults.Distill,
+        };
+        reader.Finish();
+        return fineTune;
+    }
+
+    private static OptimizerPolicy ReadOptimizer(PolicyObjectReader reader)
+    {
+        var kind = reader.Choice("name", OptimizerKind.Adam, OptimizerNames);
+        var defaults = OptimizerPolicy.ForKind(kind);
+        var optimizer = defaults with
+        {
+            Lr = reader.Number("lr", defaults.Lr, NumberRule.Positive),
+            Momentum = reader.Number("momentum", defaults.Momentum, new NumberRule(0, 1, MaxExclusive: true)),
+            Nesterov = reader.Boolean("nesterov", defaults.Nesterov),
+            WeightDecay = reader.Number("weightDecay", defaults.WeightDecay, NumberRule.NonNegative),
+        };
+        reader.Finish();
+
+        if (kind != OptimizerKind.Sgd)
+        {
+            foreach (var key in new[] { "momentum", "nesterov" })
+                if (reader.Property(key) is { } property)
+                    reader.Context.Error(PolicyErrors.ConflictingValues,
+                        $"{reader.PathOf(key)}: applies only to \"sgd\", but the optimizer is \"{OptimizerNames.NameOf(kind)}\"",
+                        property.Line, property.Column);
+        }
+        else if (optimizer.Nesterov && optimizer.Momentum == 0 && reader.Property("nesterov") is { } nesterov)
+        {
+            reader.Error(PolicyErrors.ConflictingValues, nesterov.Value,
+                $"{reader.PathOf("nesterov")}: Nesterov momentum needs momentum > 0, but momentum is 0");
+        }
+        return optimizer;
+    }
+
+    private static SchedulePolicy ReadSchedule(PolicyObjectReader fineTune)
+    {
+        var property = fineTune.Property("schedule");
+        var path = fineTune.PathOf("schedule");
+        switch (property?.Value)
+        {
+            case null:
+                return SchedulePolicy.Default;
+            case JsonScalarNode { Kind: JsonScalarKind.String } name:
+                // The short form: just the name, with default step parameters.
+                var kind = fineTune.Values.Choice(name, path, ScheduleNames);
+                return SchedulePolicy.Default with { Name = kind ?? ScheduleKind.Constant };
+            case JsonObjectNode obj:
+                var reader = new PolicyObjectReader(fineTune.Context, obj, path, fineTune.ChildSchemaPath("schedule"));
+                var nameKey = reader.Property("name");
+                if (nameKey is null) reader.ReportMissing("name", "one of " + string.Join(", ", ScheduleNames.Names));
+                var schedule = new SchedulePolicy
+                {
+                    Name = reader.Choice("name", ScheduleKind.Constant, ScheduleNames),
+                    StepSize = reader.Integer("stepSize", SchedulePolicy.Default.StepSize, 1),
+                    Gamma = reader.Number("gamma", SchedulePolicy.Default.Gamma, NumberRule.PositiveFraction),
+                };
+                reader.Finish();
+                if (nameKey is not null && schedule.Name != ScheduleKind.Step)
+                    foreach (var key in new[] { "stepSize", "gamma" })
+                        if (reader.Property(key) is { } stepKey)
+                            reader.Context.Error(PolicyErrors.ConflictingValues,
+                                $"{reader.PathOf(key)}: applies only to the \"step\" schedule, but the schedule is \"{ScheduleNames.NameOf(schedule.Name)}\"",
+                                stepKey.Line, stepKey.Column);
+                return schedule;
+            case var other:
+                fineTune.Values.WrongType(other, path, "a schedule name (\"constant\", \"step\", \"cosine\") or an object with a \"name\"");
+                return SchedulePolicy.Default;
+        }
+    }
+
+    private static DistillPolicy ReadDistill(PolicyObjectReader reader)
+    {
+        var distill = new DistillPolicy
+        {
+            Weight = reader.Number("weight", DistillPolicy.Default.Weight, NumberRule.Fraction),
+            Temperature = reader.Number("temperature", DistillPolicy.Default.Temperature, NumberRule.Positive),
+        };
+        reader.Finish();
+        return distill;
+    }
+
+    private static GatePolicy ReadGate(PolicyObjectReader reader)
+    {
+        var gate = new GatePolicy
+        {
+            MinAccuracy = reader.OptionalNumber("minAccuracy", NumberRule.Fraction),
+            MaxDrop = reader.Number("maxDrop", GatePolicy.Default.MaxDrop, NumberRule.Fraction),
+        };
+        reader.Finish();
+        return gate;
+    }
+
+    private void CheckTrainDataIsGivenWhenNeeded(PolicyObjectReader? dataReader, DataPolicy? data, FineTunePolicy fineTune)
+    {
+        // Only when "train" is absent: a malformed "train" was reported where it is.
+        if (dataReader is null || dataReader.Node.Find("train") is not null) return;
+        var reasons = new List<string>();
+        if (fineTune.Epochs > 0) reasons.Add($"fineTune.epochs is {fineTune.Epochs}");
+        if ((data?.Calibration.From ?? CalibrationSource.Train) == CalibrationSource.Train) reasons.Add("data.calibration.from is \"train\"");
+        if (reasons.Count == 0) return;
+        _context.Error(PolicyErrors.MissingKey,
+            $"data.train: required key is missing; expected {DatasetExpected}, because {string.Join(" and ", reasons)} (defaults count)",
+            dataReader.Node);
+    }
+
+    private void CheckRatioWithinMaxRatio(PolicyObjectReader? targetReader, TargetPolicy? target, ConstraintsPolicy constraints)
+    {
+        if (targetReader is null || target is not { Kind: TargetKind.Ratio }) return;
+        // A small tolerance, because 1 − 0.9 is 0.09999999999999998 in binary.
+        if (target.Fraction >= 1 - constraints.MaxRatio - 1e-12) return;
+        _context.Error(PolicyErrors.ConflictingValues,
+            $"target.ratio: keeping {NumberRule.Format(target.Fraction)} of each group prunes more than constraints.maxRatio " +
+            $"{NumberRule.Format(constraints.MaxRatio)} allows; raise maxRatio or the ratio",
+            targetReader.Property("ratio")!.Value);
+    }
+
+    private void CheckDistillationHasEpochs(PolicyObjectReader root, FineTunePolicy fineTune)
+    {
+        if (!fineTune.Distill.Enabled || fineTune.Epochs > 0) return;
+        var at = (JsonSourceNode?)FindPath(root.Node, "fineTune", "distill", "weight") ?? root.Node;
+        _context.Error(PolicyErrors.ConflictingValues,
+            "fineTune.distill.weight: distillation happens during fine-tuning, but fineTune.epochs is 0", at);
+    }
+
+    private static JsonSourceNode? FindPath(JsonObjectNode node, params string[] keys)
+    {
+        JsonSourceNode? current = node;
+        foreach (var key in keys)
+            current = (current as JsonObjectNode)?.Find(key)?.Value;
+        return current;
+    }
+}

@@ -1,0 +1,95 @@
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Pruning;
+
+/// <summary>
+/// Turns per-channel importance scores into a plan that meets a target within the constraints.
+/// A uniform ratio keeps the same fraction of every group (ranking within the group). A budget is
+/// met either by global ranking (scores normalised per group, least important channel anywhere
+/// removed first — only for methods whose scores compare across layers) or by the smallest
+/// uniform ratio that meets it, found by bisection (ranking stays within each layer).
+/// </summary>
+public static class ChannelSelector
+{
+    public static PruningPlan Select(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, TargetPolicy target,
+        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName)
+    {
+        var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
+        var order = candidates.ToDictionary(g => g.Id, g => Ascending(scores[g.Id]));
+        Dictionary<int, int> kept;
+        string reason;
+        if (target.Kind == TargetKind.Ratio)
+        {
+            kept = UniformCounts(candidates, target.Fraction, constraints);
+            reason = $"{methodName}: lowest-scoring channels of the group removed, keeping {target.Fraction:P0}";
+        }
+        else if (rankAcrossLayers)
+        {
+            kept = GlobalRanking(graph, candidates, scores, target, constraints);
+            reason = $"{methodName}: removed by global ranking to keep {target.Fraction:P0} of {target.Kind}";
+        }
+        else
+        {
+            var keep = BisectUniformRatio(graph, candidates, target, constraints);
+            kept = UniformCounts(candidates, keep, constraints);
+            reason = $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}";
+        }
+
+        var decisions = candidates.Select(g => new GroupDecision(g.Id,
+            order[g.Id].Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(), kept[g.Id] < g.Size ? reason : $"{methodName}: kept whole")).ToList();
+        return new PruningPlan(decisions);
+    }
+
+    /// <summary>Channel indices sorted by ascending score (ties by index, so selection is deterministic).</summary>
+    private static int[] Ascending(double[] scores) =>
+        Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
+
+    private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, ConstraintsPolicy constraints) =>
+        groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g.Size));
+
+    private static double Target(CostModel cost, TargetPolicy budget) =>
+        budget.Fraction * (budget.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
+
+    private static long Measure((long Params, long Macs) c, TargetKind kind) => kind == TargetKind.Macs ? c.Macs : c.Params;
+
+    private static double BisectUniformRatio(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups, TargetPolicy budget, ConstraintsPolicy constraints)
+    {
+        var cost = new CostModel(graph);
+        var goal = Target(cost, budget);
+        double low = 0, high = 1;
+        for (var step = 0; step < 40; step++)
+        {
+            var mid = (low + high) / 2;
+            if (Measure(cost.Cost(UniformCounts(groups, mid, constraints)), budget.Kind) <= goal) low = mid; else high = mid;
+        }
+        return low;
+    }
+
+    private static Dictionary<int, int> GlobalRanking(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups,
+        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints)
+    {
+        var cost = new CostModel(graph);
+        var goal = Target(cost, budget);
+        var kept = groups.ToDictionary(g => g.Id, g => g.Size);
+        // Scores are normalised by the group's mean so that layers of different scale compare.
+        var queue = new PriorityQueue<(int Group, int Rank), (double, int, int)>();
+        var sorted = new Dictionary<int, double[]>();
+        foreach (var g in groups)
+        {
+            var s = scores[g.Id];
+            var mean = s.Average();
+            var normalised = s.Select(v => mean > 0 ? v / mean : v).OrderBy(v => v).ToArray();
+            sorted[g.Id] = normalised;
+            queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
+        }
+        while (Measure(cost.Cost(kept), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
+        {
+            var group = groups.First(g => g.Id == next.Group);
+            if (kept[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
+            kept[group.Id]--;
+            if (next.Rank + 1 < group.Size) queue.Enqueue((group.Id, next.Rank + 1), (sorted[group.Id][next.Rank + 1], group.Id, next.Rank + 1));
+        }
+        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
+    }
+}

@@ -1,0 +1,59 @@
+using InfoPrune.Core.Graph;
+
+namespace InfoPrune.Core.Pruning;
+
+/// <summary>
+/// Parameters and MACs of the model a plan would produce, without building it. A layer's MACs
+/// are its traced MACs times the kept fraction of its weight (a Conv/Gemm does one MAC per
+/// weight element per output position), and an initializer keeps the product of the kept
+/// fractions of its sliced axes.
+/// </summary>
+public sealed class CostModel
+{
+    private readonly DependencyGraph _graph;
+    private readonly Dictionary<string, List<(ChannelGroup Group, ChannelMember Member)>> _membersByInitializer;
+    private readonly List<(string Weight, long Macs)> _layers;
+
+    public long OriginalParams { get; }
+    public long OriginalMacs { get; }
+
+    public CostModel(DependencyGraph graph)
+    {
+        _graph = graph;
+        _membersByInitializer = graph.Groups.SelectMany(g => g.Members.Select(m => (g, m)))
+            .GroupBy(x => x.m.Initializer)
+            .ToDictionary(x => x.Key, x => x.ToList());
+        _layers = graph.Trace.Where(t => t.Macs > 0)
+            .Select(t => (t.Node.Inputs.Count > 1 ? t.Node.Inputs[1] : "", t.Macs)).ToList();
+        OriginalParams = graph.Model.Graph.Initializers.Values.Where(t => t.IsFloatingPoint).Sum(t => t.ElementCount);
+        OriginalMacs = _layers.Sum(l => l.Macs);
+    }
+
+    /// <summary>Fraction of an initializer's elements kept by the plan (given kept counts per group id).</summary>
+    public double KeptFraction(string initializer, IReadOnlyDictionary<int, int> keptCounts)
+    {
+        if (!_membersByInitializer.TryGetValue(initializer, out var members)) return 1.0;
+        var tensor = _graph.Model.Graph.Initializers[initializer];
+        double fraction = 1;
+        foreach (var axis in members.GroupBy(x => x.Member.Axis))
+        {
+            var width = (double)tensor.Shape[axis.Key];
+            var kept = axis.Sum(x => (keptCounts.TryGetValue(x.Group.Id, out var k) ? k : x.Group.Size) * x.Member.Block);
+            fraction *= kept / width;
+        }
+        return fraction;
+    }
+
+    public (long Params, long Macs) Cost(IReadOnlyDictionary<int, int> keptCounts)
+    {
+        double parameters = 0;
+        foreach (var (name, tensor) in _graph.Model.Graph.Initializers)
+            if (tensor.IsFloatingPoint) parameters += tensor.ElementCount * KeptFraction(name, keptCounts);
+        double macs = 0;
+        foreach (var (weight, layerMacs) in _layers) macs += layerMacs * KeptFraction(weight, keptCounts);
+        return ((long)Math.Round(parameters), (long)Math.Round(macs));
+    }
+
+    public (long Params, long Macs) Cost(PruningPlan plan) =>
+        Cost(plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept));
+}

@@ -1,0 +1,153 @@
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Onnx.Proto;
+
+namespace InfoPrune.Core.Pruning;
+
+/// <summary>
+/// Applies a <see cref="PruningPlan"/> to a model in one step: every initializer slice owned by a
+/// removed channel goes, channel-count attributes and shape constants follow the new widths,
+/// declared shapes of affected values are updated, and (optionally) each removed channel's mean
+/// activation is folded into the bias of the layers that read it. Returns a new model; the input
+/// is not touched. Tensors nobody prunes keep their exact bytes.
+/// </summary>
+public static class Surgery
+{
+    public static OnnxModel Apply(DependencyGraph graph, PruningPlan plan)
+    {
+        plan.Validate(graph);
+        var model = graph.Model;
+        var changed = graph.Groups.Where(g => plan.KeptIndices(g).Count != g.Size).ToList();
+        if (changed.Count == 0) return graph.SourceModel;
+
+        var newTensors = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        OnnxTensor Current(string name) => newTensors.TryGetValue(name, out var t) ? t : model.Graph.Initializers[name];
+
+        // Bias balancing first, on the unsliced weights, so the removed inputs' weights are still there.
+        var newBiases = new Dictionary<string, (string Node, float[] Values)>(StringComparer.Ordinal);
+        foreach (var group in changed.Where(g => plan.CompensatedGroups.Contains(g.Id)))
+            FoldRemovedMeans(graph, plan, group, newTensors, newBiases);
+
+        // Slice every (initializer, axis) that a changed group owns.
+        var axes = graph.Groups.SelectMany(g => g.Members.Select(m => (Group: g, Member: m)))
+            .GroupBy(x => (x.Member.Initializer, x.Member.Axis))
+            .Where(axis => axis.Any(x => changed.Contains(x.Group)));
+        foreach (var axis in axes)
+        {
+            var keep = new List<long>();
+            foreach (var (group, member) in axis.OrderBy(x => x.Member.Offset))
+                foreach (var channel in plan.KeptIndices(group))
+                    for (long k = 0; k < member.Block; k++)
+                        keep.Add(member.Offset + channel * member.Block + k);
+            keep.Sort();
+            newTensors[axis.Key.Initializer] = TensorSlicing.Select(Current(axis.Key.Initializer), axis.Key.Axis, keep);
+        }
+
+        return model.Rewrite(proto =>
+        {
+            var g = proto.Graph;
+            for (var i = 0; i < g.Initializer.Count; i++)
+                if (newTensors.TryGetValue(g.Initializer[i].Name, out var tensor))
+                    g.Initializer[i] = tensor.ToProto(g.Initializer[i]);
+            foreach (var (biasName, (nodeName, values)) in newBiases)
+                AddBias(g, nodeName, biasName, values);
+            foreach (var edit in graph.CountEdits)
+                ApplyCountEdit(g, edit, KeptWidth(edit.Space, plan), newTensors);
+            UpdateDeclaredShapes(g, graph, plan);
+        });
+    }
+
+    /// <summary>The width of a space after the plan.</summary>
+    public static long KeptWidth(ChannelSpace space, PruningPlan plan) =>
+        space.Segments.Sum(s => plan.KeptIndices(s.Group.Root()).Count * s.Block);
+
+    private static void FoldRemovedMeans(DependencyGraph graph, PruningPlan plan, ChannelGroup group,
+        Dictionary<string, OnnxTensor> newTensors, Dictionary<string, (string Node, float[] Values)> newBiases)
+    {
+        var kept = plan.KeptIndices(group).ToHashSet();
+        var removed = Enumerable.Range(0, group.Size).Where(i => !kept.Contains(i)).ToArray();
+        foreach (var member in group.Members.Where(m => m.Role == MemberRole.Consumer && m.ConsumedValue != null))
+        {
+            if (!plan.MeanActivations.TryGetValue(member.ConsumedValue!, out var means)) continue;
+            var node = graph.Model.Graph.Nodes.First(n => n.DisplayName == member.Node);
+            var weight = graph.Model.Graph.Initializers[member.Initializer];
+            var outAxis = OutputAxis(node, member.Axis);
+            var outWidth = (int)weight.Shape[outAxis];
+            var delta = new double[outWidth];
+            var w = weight.Floats;
+            var shape = weight.Shape.ToArray();
+            var strides = new long[shape.Length];
+            strides[^1] = 1;
+            for (var d = shape.Length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+            for (long flat = 0; flat < w.Length; flat++)
+            {
+                var inIndex = flat / strides[member.Axis] % shape[member.Axis];
+                var relative = inIndex - member.Offset;
+                if (relative < 0 || relative >= group.Size * member.Block) continue;
+                var channel = (int)(relative / member.Block);
+                if (kept.Contains(channel) || inIndex >= means.Length) continue;
+                var o = flat / strides[outAxis] % shape[outAxis];
+                delta[o] += w[(int)flat] * means[inIndex];
+            }
+            if (removed.Length == 0) continue;
+
+            var biasName = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
+            if (biasName != null)
+            {
+                var bias = newTensors.TryGetValue(biasName, out var t) ? t : graph.Model.Graph.Initializers[biasName];
+                var values = bias.ToFloatArray();
+                if (values.Length != outWidth) continue; // a broadcast bias cannot take per-output corrections
+                for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
+                newTensors[biasName] = OnnxTensor.FromFloats(biasName, bias.Shape.ToArray(), values, bias.StoredType);
+            }
+            else
+            {
+                var name = $"{node.DisplayName}.infoprune_bias";
+                var values = newBiases.TryGetValue(name, out var existing) ? existing.Values : new float[outWidth];
+                for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
+                newBiases[name] = (node.Name.Length > 0 ? node.Name : node.DisplayName, values);
+            }
+        }
+    }
+
+    /// <summary>The axis of a consumer's weight that indexes its outputs.</summary>
+    private static int OutputAxis(OnnxNode node, int inputAxis) => node.OpType switch
+    {
+        "Conv" => 0,
+        _ => inputAxis == 0 ? 1 : 0, // Gemm/MatMul: the other axis of the 2-D weight
+    };
+
+    private static void AddBias(GraphProto g, string nodeName, string biasName, float[] values)
+    {
+        var node = g.Node.First(n => n.Name == nodeName || $"{n.OpType}({n.Output.FirstOrDefault()})" == nodeName);
+        while (node.Input.Count < 2) node.Input.Add("");
+        if (node.Input.Count == 2) node.Input.Add(biasName); else node.Input[2] = biasName;
+        g.Initializer.Add(OnnxTensor.FromFloats(biasName, new long[] { values.Length }, values).ToProto());
+    }
+
+    private static void ApplyCountEdit(GraphProto g, CountEdit edit, long width, Dictionary<string, OnnxTensor> newTensors)
+    {
+        if (edit.Attribute != null)
+        {
+            var node = g.Node.First(n => n.Name == edit.Node || $"{n.OpType}({n.Output.FirstOrDefault()})" == edit.Node);
+            node.Attribute.First(a => a.Name == edit.Attribute).I = width;
+            return;
+        }
+        var index = g.Initializer.Select((t, i) => (t, i)).First(x => x.t.Name == edit.Initializer).i;
+        var tensor = OnnxTensor.FromProto(g.Initializer[index], null, null);
+        var values = tensor.ToInt64Array();
+        values[edit.Position] = width;
+        g.Initializer[index] = OnnxTensor.FromInt64s(tensor.Name, tensor.Shape.ToArray(), values, tensor.StoredType).ToProto(g.Initializer[index]);
+    }
+
+    private static void UpdateDeclaredShapes(GraphProto g, DependencyGraph graph, PruningPlan plan)
+    {
+        foreach (var info in g.ValueInfo.Concat(g.Output))
+        {
+            if (!graph.Spaces.TryGetValue(info.Name, out var space)) continue;
+            var dims = info.Type?.TensorType?.Shape?.Dim;
+            if (dims == null || dims.Count < 2 || dims[1].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue) continue;
+            dims[1].DimValue = KeptWidth(space, plan);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using InfoPrune.Core.Data;
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Execution;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace InfoPrune.Core.Training;
+
+/// <summary>
+/// Fine-tunes a <see cref="GraphExecutor"/> on labelled data: cross-entropy on the model's first
+/// output, optionally distilled from a teacher (the unpruned model), with the optimizer and
+/// learning-rate schedule of <see cref="FineTuneOptions"/>. The trained weights (and updated
+/// BatchNormalization statistics) stay in the executor; call <c>ToModel()</c> to write them out.
+/// </summary>
+/// <remarks>
+/// <para><b>Deterministic</b>: the seed drives libtorch's generator (Dropout) and the per-epoch
+/// shuffle, and the CPU kernels the ops use are deterministic for a fixed thread count, so the same
+/// model, data, options and thread count give bit-identical weights. (TorchSharp 0.107 does not
+/// bind <c>torch.use_deterministic_algorithms</c>; the determinism tests guard this instead.)</para>
+/// <para><b>Lean steps</b>: inputs are views of the batch arrays (no copy), every step's tensors live
+/// in one DisposeScope, and the loss and accuracy accumulate on the device and are read only every
+/// <see cref="FineTuneOptions.ProgressInterval"/> steps.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    /// <summary>A trainer for <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    public Trainer(FineTuneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    public FineTuneOptions Options { get; }
+
+    /// <summary>
+    /// Trains <paramref name="student"/> on <paramref name="data"/>. The executor's train/eval mode is
+    /// restored afterwards; its weights are trained in place.
+    /// </summary>
+    /// <param name="student">The model to train.</param>
+    /// <param name="data">Training images and labels.</param>
+    /// <param name="teacher">The model to distil from (run in eval mode without gradients); required when <see cref="FineTuneOptions.Distills"/>, ignored otherwise.</param>
+    /// <param name="progress">Reported every <see cref="FineTuneOptions.ProgressInterval"/> steps and at the end of each epoch, on the training thread.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the weights are left part-trained.</exception>
+    /// <exception cref="InfoPruneException">The loss became NaN or infinite, or the model or labels do not fit a classifier's training.</exception>
+    public TrainingResult Train(GraphExecutor student, LabeledDataset data, GraphExecutor? teacher = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(data);
+        if (Options.Distills && teacher == null)
+            throw new ArgumentException("distillation needs a teacher model", nameof(teacher));
+        if (ReferenceEquals(student, teacher))
+            throw new ArgumentException("the teacher must be a separate executor (the unpruned model)", nameof(teacher));
+        if (!Options.Distills) teacher = null;
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Options.Epochs == 0) return TrainingResult.Empty;
+
+        var stream = CreateBatchStream(data);
+        var schedule = LearningRateSchedule.For(Options, stream.BatchCount);
+        bool studentWasTraining = student.Training;
+        bool teacherWasTraining = teacher?.Training ?? false;
+        try
+        {
+            torch.manual_seed(Options.Seed);
+            student.Training = true;
+            if (teacher != null) teacher.Training = false;
+            return Run(student, teacher, stream, schedule, LargestLabel(data, stream.SampleCount), progress, cancellationToken);
+        }
+        finally
+        {
+            student.Training = studentWasTraining;
+            if (teacher != null) teacher.Training = teacherWasTraining;
+        }
+    }
+
+    private BatchStream CreateBatchStream(LabeledDataset data)
+    {
+        int samples = Math.Min(data.Count, Options.SampleLimit ?? int.MaxValue);
+        return new BatchStream(data, new BatchOptions(Options.BatchSize)
+        {
+            ShuffleSeed = Options.Seed,
+            Limit = Options.SampleLimit,
+            // A short last batch gives noisy BatchNormalization statistics and an over-weighted step;
+            // drop it, unless the data is smaller than one batch and it is all there is.
+            DropLast = samples >= Options.BatchSize,
+        });
+    }
+
+    private TrainingResult Run(GraphExecutor student, GraphExecutor? teacher, BatchStream stream, LearningRateSchedule schedule,
+        long largestLabel, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var device = student.Device;
+        var epochs = new List<EpochSummary>(Options.Epochs);
+        using var optimizer = OptimizerFactory.Create(Options, student.Parameters);
+        using var batchTensors = new BatchTensors();
+        // Sums over the epoch, kept on the device so a step never waits for a read.
+        using var lossSum = torch.zeros(1, ScalarType.Float64, device).DetachFromDisposeScope();
+        using var correctSum = torch.zeros(1, ScalarType.Int64, device).DetachFromDisposeScope();
+        var clock = Stopwatch.StartNew();
+        int globalStep = 0;
+        long images = 0;
+
+        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            lossSum.zero_();
+            correctSum.zero_();
+            long epochSamples = 0;
+            int step = 0, firstUnreadStep = 1;
+            double rate = schedule.RateAt(globalStep);
+            foreach (var batch in stream.Epoch(epoch - 1))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                rate = schedule.RateAt(globalStep);
+                OptimizerFactory.SetLearningRate(optimizer, rate);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var input = batchTensors.Images(batch);
+                    var labels = batchTensors.Labels(batch, device);
+                    optimizer.zero_grad();
+                    var logits = student.Forward(input);
+                    if (globalStep == 0) CheckClassScores(student, logits, largestLabel);
+                    var loss = Loss(logits, labels, input, teacher, globalStep == 0);
+                    loss.backward();
+                    optimizer.step();
+                    using (torch.no_grad())
+                    {
+                        lossSum.add_(loss.detach().to(ScalarType.Float64), alpha: batch.Count);
+                        correctSum.add_(logits.argmax(1).eq(labels).sum());
+                    }
+                }
+                step++;
+                globalStep++;
+                epochSamples += batch.Count;
+                if (step % Options.ProgressInterval == 0 && step < stream.BatchCount)
+                {
+                    var running = ReadMeanLoss(lossSum, epochSamples, epoch, firstUnreadStep, step, rate);
+                    firstUnreadStep = step + 1;
+                    progress?.Report(new TrainingProgress(epoch, Options.Epochs, step, stream.BatchCount, running, rate));
+                }
+            }
+            var meanLoss = ReadMeanLoss(lossSum, epochSamples, epoch, firstUnreadStep, step, rate);
+            var accuracy = (double)correctSum.item<long>() / epochSamples;
+            images += epochSamples;
+            epochs.Add(new EpochSummary(epoch, meanLoss, accuracy, rate));
+            progress?.Report(new TrainingProgress(epoch, Options.Epochs, step, stream.BatchCount, meanLoss, rate));
+        }
+        clock.Stop();
+        return new TrainingResult(epochs, globalStep, images, clock.Elapsed.TotalSeconds);
+    }
+
+    private Tensor Loss(Tensor logits, Tensor labels, Tensor input, GraphExecutor? teacher, bool firstStep)
+    {
+        if (teacher == null) return torch.nn.functional.cross_entropy(logits, labels);
+        Tensor teacherLogits;
+        using (torch.no_grad()) teacherLogits = teacher.Forward(input);
+        if (teacherLogits.device != logits.device) teacherLogits = teacherLogits.to(logits.device);
+        if (firstStep && !teacherLogits.shape.SequenceEqual(logits.shape))
+            throw new InfoPruneException(TrainingErrors.TeacherMismatch,
+                $"the distillation teacher outputs shape {Shape(teacherLogits)} but the model being trained outputs {Shape(logits)}; " +
+                "the teacher must be the same classifier before pruning");
+        return DistillationLoss.Combined(logits, labels, teacherLogits, Options.DistillWeight, Options.DistillTemperature);
+    }
+
+    /// <summary>Reads the mean loss per sample so far, and stops the run if it is no longer a number.</summary>
+    private double ReadMeanLoss(Tensor lossSum, long samples, int epoch, int fromStep, int toStep, double rate)
+    {
+        double mean = lossSum.item<double>() / Math.Max(samples, 1);
+        if (double.IsFinite(mean)) return mean;
+        string steps = fromStep >= toStep ? $"step {toStep}" : $"steps {fromStep}-{toStep}";
+        throw new InfoPruneException(TrainingErrors.LossNotFinite,
+            $"the training loss became {(double.IsNaN(mean) ? "NaN" : "infinite")} in epoch {epoch}, {steps} " +
+            $"(learning rate {rate:G4}): the weights diverged; lower the learning rate (fineTune.optimizer.lr is " +
+            $"{Options.LearningRate:G4}; try {Options.LearningRate / 10:G4})");
+    }
+
+    private static void CheckClassScores(GraphExecutor student, Tensor logits, long largestLabel)
+    {
+        var output = student.OutputNames.Count > 0 ? student.OutputNames[0] : "output";
+        if (logits.dim() != 2 || !logits.is_floating_point())
+            throw new InfoPruneException(TrainingErrors.OutputNotClassScores,
+                $"the model's output '{output}' has shape {Shape(logits)} ({logits.dtype}); fine-tuning trains a classifier " +
+                "whose first output is float class scores of shape [batch, classes]",
+                student.Model.SourcePath);
+        long classes = logits.shape[1];
+        if (largestLabel >= classes)
+            throw new InfoPruneException(TrainingErrors.LabelBeyondOutputs,
+                $"the training data has label {largestLabel}, but the model's output '{output}' scores {classes} classes (labels 0..{classes - 1})",
+                student.Model.SourcePath);
+    }
+
+    private static long LargestLabel(LabeledDataset data, int sampleCount)
+    {
+        long largest = 0;
+        foreach (var label in data.Labels[..sampleCount]) largest = Math.Max(largest, label);
+        return largest;
+    }
+
+    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+}

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using System.Globalization;
+using System.CommandLine.Parsing;
+
+namespace InfoPrune.Tool.Commands;
+
+/// <summary>Value rules shared by options, reported as parse errors (exit code 2).</summary>
+internal static class OptionRules
+{
+    /// <summary>Refuses zero and negative numbers.</summary>
+    public static void RequirePositive(Option option)
+    {
+        option.Validators.Add(result =>
+        {
+            // Read the token rather than the converted value: a token that is not a number at all
+            // already has its own parse error, and asking for the value would throw instead.
+            if (result.Tokens.Count == 1
+                && long.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                && value <= 0)
+                result.AddError($"{result.IdentifierToken?.Value ?? option.Name} must be a positive number, not {value}.");
+        });
+    }
+}
