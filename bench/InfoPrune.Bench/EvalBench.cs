@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
 using InfoPrune.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,15 +25,27 @@ internal static class EvalBench
         var threads = options.Get("threads", 2);
         var batches = options.Get("batches", "1,128").Split(',').Select(int.Parse).ToArray();
         var rounds = options.Get("rounds", 6);
+        // both: alternate in this process. infoprune / ort: one side only, for a run in its own
+        // process (ORT's and libtorch's idle pool threads spin-wait and slow the other down).
+        var side = options.Get("side", "both");
+        var runOurs = side is "both" or "infoprune";
+        var runTheirs = side is "both" or "ort";
+        // torchsharp: the hand-written TorchSharp twin in place of the executor, which shows how
+        // much of a gap to ORT is the executor's own overhead rather than libtorch's.
+        var twinInstead = side == "torchsharp";
+        runOurs |= twinInstead;
         DeviceChoice.UseThreads(threads);
         using var data = FashionMnist.LoadTrain(options.Get("data", FashionMnist.DefaultDirectory));
 
         foreach (var name in models)
         {
             var path = Path.Combine(modelDir, name + ".onnx");
-            using var executor = GraphExecutor.Create(OnnxModel.Load(path), CPU, StopgapOps.Registry());
+            using var executor = GraphExecutor.Create(OnnxModel.Load(path), CPU, OpRegistry.Default);
             executor.Training = false;
             using var ort = OrtModelRunner.FromFile(path, threads);
+            using var twin = twinInstead ? TorchSharpTwins.Create(name) : null;
+            twin?.eval();
+            Func<Tensor, Tensor> forward = twin != null ? twin.forward : executor.Forward;
             foreach (var batch in batches)
             {
                 using var scope = torch.NewDisposeScope();
@@ -42,11 +55,15 @@ internal static class EvalBench
 
                 void Ours()
                 {
+                    if (!runOurs) return;
                     using var step = torch.NewDisposeScope();
                     using var noGrad = torch.no_grad();
-                    _ = executor.Forward(x).data<float>().ToArray();
+                    _ = forward(x).data<float>().ToArray();
                 }
-                void Theirs() => ort.Run(input, shape);
+                void Theirs()
+                {
+                    if (runTheirs) ort.Run(input, shape);
+                }
 
                 // Runs per block: about the same wall time per block whatever the batch.
                 var perBlock = Math.Max(1, options.Get("block-images", 512) / batch);
@@ -65,11 +82,15 @@ internal static class EvalBench
                     ["batch"] = batch,
                     ["threads"] = threads,
                     ["runs"] = ourTimes.Count,
-                    ["infoprune"] = Summary(ourTimes, batch),
-                    ["ort"] = Summary(theirTimes, batch),
-                    ["ratio"] = Math.Round(Rate(ourTimes, batch) / Rate(theirTimes, batch), 3),
-                    ["ratio_median_run"] = Math.Round(Median(theirTimes) / Median(ourTimes), 3),
+                    ["side"] = side,
                 };
+                if (runOurs) result[twinInstead ? "torchsharp" : "infoprune"] = Summary(ourTimes, batch);
+                if (runTheirs) result["ort"] = Summary(theirTimes, batch);
+                if (runOurs && runTheirs)
+                {
+                    result["ratio"] = Math.Round(Rate(ourTimes, batch) / Rate(theirTimes, batch), 3);
+                    result["ratio_median_run"] = Math.Round(Median(theirTimes) / Median(ourTimes), 3);
+                }
                 Console.WriteLine(JsonSerializer.Serialize(result));
             }
         }

@@ -1,73 +1,49 @@
-using System.IO.Compression;
+using InfoPrune.Core.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace InfoPrune.Bench;
 
 /// <summary>
-/// The Fashion-MNIST train set as tensors: images kept as uint8 [N,1,28,28] (a quarter of the
-/// float size; each batch is scaled to [0,1] when taken, as a real data loader would) and labels
-/// int64 [N]. A minimal IDX reader: Core's data readers are not in main yet.
+/// The Fashion-MNIST train set through Core's dataset reader (bytes kept compact, each batch
+/// scaled to pixel/255 as it is read, as in training), batched as the PyTorch script batches it.
 /// </summary>
 internal sealed class FashionMnist : IDisposable
 {
     public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
 
-    public Tensor Images { get; }
-    public Tensor Labels { get; }
-    public long Count => Labels.shape[0];
+    private readonly LabeledDataset _dataset;
+    private float[] _images = Array.Empty<float>();
+    private long[] _labels = Array.Empty<long>();
+    private int[] _indices = Array.Empty<int>();
 
-    private FashionMnist(Tensor images, Tensor labels)
-    {
-        Images = images;
-        Labels = labels;
-    }
+    private FashionMnist(LabeledDataset dataset) => _dataset = dataset;
 
-    public static FashionMnist LoadTrain(string directory)
-    {
-        var (imageShape, imageBytes) = ReadIdx(Path.Combine(directory, "train-images-idx3-ubyte.gz"));
-        var (_, labelBytes) = ReadIdx(Path.Combine(directory, "train-labels-idx1-ubyte.gz"));
-        var images = torch.tensor(imageBytes, new long[] { imageShape[0], 1, imageShape[1], imageShape[2] }, dtype: ScalarType.Byte);
-        var labels = torch.tensor(labelBytes, new long[] { labelBytes.Length }, dtype: ScalarType.Byte).to_type(ScalarType.Int64);
-        return new FashionMnist(images.DetachFromDisposeScope(), labels.DetachFromDisposeScope());
-    }
+    public long Count => _dataset.Count;
+
+    public static FashionMnist LoadTrain(string directory) => new(LabeledDataset.Open(
+        Path.Combine(directory, "train-images-idx3-ubyte.gz"),
+        Path.Combine(directory, "train-labels-idx1-ubyte.gz"),
+        new DatasetOptions { ClassCount = 10, Preprocessing = new Preprocessing { SampleShape = new[] { 1, 28, 28 } } }));
 
     /// <summary>
     /// Batch <paramref name="index"/> of <paramref name="size"/> consecutive samples, wrapping
-    /// around the set; x = pixel/255 as the models were trained. The PyTorch script takes the same batches.
+    /// around the set; the PyTorch script takes the same batches.
     /// </summary>
     public (Tensor X, Tensor Y) Batch(long index, int size)
     {
-        var batches = Count / size;
-        var start = index % batches * size;
-        var x = Images[TensorIndex.Slice(start, start + size)].to_type(ScalarType.Float32).div_(255f);
-        var y = Labels[TensorIndex.Slice(start, start + size)];
-        return (x, y);
-    }
-
-    /// <summary>IDX: magic (0,0,type,rank), rank big-endian int32 dimensions, then the unsigned bytes.</summary>
-    private static (int[] Shape, byte[] Data) ReadIdx(string path)
-    {
-        using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var buffered = new BufferedStream(stream, 1 << 20);
-        Span<byte> header = stackalloc byte[4];
-        buffered.ReadExactly(header);
-        if (header[0] != 0 || header[1] != 0 || header[2] != 0x08)
-            throw new InvalidDataException($"{path}: not an unsigned-byte IDX file");
-        var shape = new int[header[3]];
-        for (var i = 0; i < shape.Length; i++)
+        if (_indices.Length != size)
         {
-            buffered.ReadExactly(header);
-            shape[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header);
+            _indices = new int[size];
+            _images = new float[size * _dataset.SampleLength];
+            _labels = new long[size];
         }
-        var data = new byte[shape.Aggregate(1L, (a, d) => a * d)];
-        buffered.ReadExactly(data);
-        return (shape, data);
+        var start = (int)(index % (Count / size) * size);
+        for (var i = 0; i < size; i++) _indices[i] = start + i;
+        _dataset.ReadSamples(_indices, _images, _labels);
+        var shape = new long[] { size }.Concat(_dataset.SampleShape.Select(d => (long)d)).ToArray();
+        return (torch.tensor(_images, shape), torch.tensor(_labels, new long[] { size }));
     }
 
-    public void Dispose()
-    {
-        Images.Dispose();
-        Labels.Dispose();
-    }
+    public void Dispose() => _dataset.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -54,6 +55,7 @@ internal static class TrainingBench
             if (twin != null) participants.Add(("torchsharp", twin.Steps));
             foreach (var p in participants) p.Steps(0, warmup);
             ours.ResetBreakdown();
+            twin?.ResetBreakdown();
 
             var times = participants.ToDictionary(p => p.Name, _ => new List<double>());
             var losses = participants.ToDictionary(p => p.Name, _ => double.NaN);
@@ -94,6 +96,7 @@ internal static class TrainingBench
             if (twin != null)
             {
                 result["torchsharp"] = Summary(times["torchsharp"], batch, losses["torchsharp"], twin.ParameterCount);
+                if (breakdown) result["torchsharp_breakdown"] = twin.Breakdown(steps);
                 result["ratio_to_torchsharp_median_step"] = Math.Round(Median(times["torchsharp"]) / Median(times["infoprune"]), 3);
             }
             Console.WriteLine(JsonSerializer.Serialize(result));
@@ -143,7 +146,7 @@ internal static class TrainingBench
         public static ExecutorTrainer FromOnnx(string path, FashionMnist data, int batch, bool breakdown, bool reinit)
         {
             var model = OnnxModel.Load(path);
-            var registry = StopgapOps.Registry();
+            var registry = OpRegistry.Default;
             var timing = breakdown ? new OpTiming() : null;
             var executor = GraphExecutor.Create(model, CPU, timing?.Wrap(registry, model.Graph.Nodes) ?? registry);
             executor.Training = true;
