@@ -44,6 +44,8 @@ public sealed class GraphExecutor : IDisposable
 
     private GraphExecutor(OnnxModel model, Device device, OpRegistry registry)
     {
+        // Every run allocates and frees tensors at the same sizes; see NativeAllocator for why.
+        NativeAllocator.KeepFreedMemory();
         Model = model;
         Device = device;
         var graph = model.Graph;
