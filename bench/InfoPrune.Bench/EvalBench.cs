@@ -25,6 +25,7 @@ internal static class EvalBench
         var threads = options.Get("threads", 2);
         var batches = options.Get("batches", "1,128").Split(',').Select(int.Parse).ToArray();
         var rounds = options.Get("rounds", 6);
+        PauseMs = options.Get("pause-ms", 50);
         // both: alternate in this process. infoprune / ort: one side only, for a run in its own
         // process (ORT's and libtorch's idle pool threads spin-wait and slow the other down).
         var side = options.Get("side", "both");
@@ -99,6 +100,9 @@ internal static class EvalBench
 
     private static void Time(Action run, int count, List<double> into)
     {
+        // Let the other runtime's idle pool threads (ORT's and OpenMP's spin-wait after work)
+        // go to sleep first, or they take the cores from this block.
+        Thread.Sleep(PauseMs);
         for (var i = 0; i < count; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -106,6 +110,8 @@ internal static class EvalBench
             into.Add(watch.Elapsed.TotalSeconds);
         }
     }
+
+    private static int PauseMs = 50;
 
     private static double Rate(List<double> seconds, int batch) => seconds.Count * batch / seconds.Sum();
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
