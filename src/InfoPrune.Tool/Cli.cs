@@ -24,6 +24,8 @@ public static class Cli
         {
             InspectCommand.Create(context, globals),
             EvalCommand.Create(context, globals),
+            PruneCommand.Create(context, globals),
+            SchemaCommand.Create(context),
         };
         globals.AddTo(root);
 
@@ -39,6 +41,11 @@ public static class Cli
                 return ExitCodes.BadInput;
             }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (Unwrap(ex) is OperationCanceledException)
+        {
+            error.WriteLine(new Diagnostic(GeneralErrors.Cancelled, "cancelled; no output was written").ToCanonicalString());
+            return ExitCodes.BadInput;
         }
         catch (Exception ex) when (Unwrap(ex) is InfoPruneException known)
         {

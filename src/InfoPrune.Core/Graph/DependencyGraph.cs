@@ -13,7 +13,10 @@ namespace InfoPrune.Core.Graph;
 /// </summary>
 public sealed class DependencyGraph
 {
+    /// <summary>The model analyzed: the input model, with Identity copies of initializers made real initializers.</summary>
     public OnnxModel Model { get; }
+    /// <summary>The model as given, returned unchanged by a plan that keeps everything.</summary>
+    public OnnxModel SourceModel { get; private init; }
     /// <summary>The groups, numbered 0..n-1 in graph order.</summary>
     public IReadOnlyList<ChannelGroup> Groups { get; }
     public IReadOnlyList<CountEdit> CountEdits { get; }
@@ -28,18 +31,21 @@ public sealed class DependencyGraph
     private DependencyGraph(OnnxModel model, IReadOnlyList<ChannelGroup> groups, IReadOnlyList<CountEdit> edits,
         IReadOnlyDictionary<string, long[]> shapes, IReadOnlyList<NodeShapes> trace, IReadOnlyDictionary<string, ChannelSpace> spaces)
     {
-        Model = model; Groups = groups; CountEdits = edits; Shapes = shapes; Trace = trace; Spaces = spaces;
+        Model = model; SourceModel = model; Groups = groups; CountEdits = edits; Shapes = shapes; Trace = trace; Spaces = spaces;
     }
 
     /// <summary>Traces the model on a batch-1 zero input (symbolic dimensions taken as 1) and analyzes it.</summary>
     public static DependencyGraph Analyze(OnnxModel model, OpRegistry? registry = null)
     {
         registry ??= OpRegistry.Default;
+        var source = model;
+        model = ConstantIdentityMaterializer.Apply(model);
         using var executor = GraphExecutor.Create(model, torch.CPU, registry);
         using var scope = torch.NewDisposeScope();
         var inputs = model.Graph.Inputs.Select(i => torch.zeros(ExampleShape(i), dtype: torch.ScalarType.Float32)).ToArray();
         var trace = executor.TraceShapes(inputs);
-        return Build(model, trace, registry);
+        var graph = Build(model, trace, registry);
+        return source == model ? graph : new DependencyGraph(graph.Model, graph.Groups, graph.CountEdits, graph.Shapes, graph.Trace, graph.Spaces) { SourceModel = source };
     }
 
     /// <summary>The shape used to trace a graph input: its declared dims, symbolic ones as 1.</summary>

@@ -1,4 +1,5 @@
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Measurement;
 
 namespace InfoPrune.Core.Methods;
 
@@ -22,6 +23,6 @@ public interface IImportanceMethod
 public sealed class MethodContext
 {
     public int Seed { get; init; } = 42;
-    /// <summary>Activation statistics from the calibration pass, for data-driven methods (null for weight-only ones).</summary>
-    public object? Measurements { get; init; }
+    /// <summary>Activation statistics from the calibration pass (<see cref="CalibrationPass"/>), for data-driven methods (null for weight-only ones).</summary>
+    public ActivationMeasurements? Measurements { get; init; }
 }

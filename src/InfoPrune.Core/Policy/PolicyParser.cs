@@ -142,7 +142,7 @@ internal sealed class PolicyParser
         var defaults = PreprocessPolicy.Default;
         var preprocess = new PreprocessPolicy
         {
-            Scale = reader.Number("scale", defaults.Scale, NumberRule.Positive),
+            Scale = reader.OptionalNumber("scale", NumberRule.Positive),
             Mean = reader.NumberArray("mean", NumberRule.Any, 1) ?? defaults.Mean,
             Std = reader.NumberArray("std", NumberRule.Positive, 1) ?? defaults.Std,
         };

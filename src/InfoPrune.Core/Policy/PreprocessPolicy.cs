@@ -10,8 +10,8 @@ public sealed record PreprocessPolicy
 {
     public static readonly PreprocessPolicy Default = new();
 
-    /// <summary>Multiplies raw values first, e.g. 1/255 for bytes. Default 1.</summary>
-    public double Scale { get; init; } = 1.0;
+    /// <summary>Multiplies raw values first. Default (null): 1/255 for uint8 data, 1 for float data.</summary>
+    public double? Scale { get; init; }
 
     /// <summary>Subtracted per channel after scaling. Default [0].</summary>
     public ImmutableArray<double> Mean { get; init; } = ImmutableArray.Create(0.0);

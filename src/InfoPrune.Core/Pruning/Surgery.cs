@@ -18,7 +18,7 @@ public static class Surgery
         plan.Validate(graph);
         var model = graph.Model;
         var changed = graph.Groups.Where(g => plan.KeptIndices(g).Count != g.Size).ToList();
-        if (changed.Count == 0) return model;
+        if (changed.Count == 0) return graph.SourceModel;
 
         var newTensors = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         OnnxTensor Current(string name) => newTensors.TryGetValue(name, out var t) ? t : model.Graph.Initializers[name];

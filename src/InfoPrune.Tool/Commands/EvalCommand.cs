@@ -4,6 +4,7 @@ using System.Text.Json;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
 using InfoPrune.Core.Validation;
 using InfoPrune.Tool.Rendering;
 
@@ -61,6 +62,10 @@ internal static class EvalCommand
     {
         RequireFiles(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
+        // Problems with the model are reported before the data is read: they are the likelier
+        // mistake, and data checks against a model that cannot run would only add noise.
+        if (request.Runtime == EvaluationRuntime.Torch) OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
+        else using (new OrtModelRunner(model.ToBytes(), request.Model, 1)) { }
         var data = context.Datasets.Open(request.Images, request.Labels, model);
         using var release = data as IDisposable;
         // Only TorchSharp needs the process-wide setting; ORT takes its count per session.

@@ -68,7 +68,7 @@ public class ValidPolicyTests
         Assert.Equal(DataFormat.Auto, policy.Data.Format);
         Assert.Equal(CalibrationSource.Train, policy.Data.Calibration.From);
         Assert.Equal(2048, policy.Data.Calibration.Samples);
-        Assert.Equal(1.0, policy.Data.Preprocess.Scale);
+        Assert.Null(policy.Data.Preprocess.Scale);
         Assert.Equal([0.0], policy.Data.Preprocess.Mean.ToArray());
         Assert.Equal([1.0], policy.Data.Preprocess.Std.ToArray());
         Assert.Same(NoParameters.Instance, policy.Method.Parameters);

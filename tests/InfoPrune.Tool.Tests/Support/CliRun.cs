@@ -18,7 +18,7 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs <c>infoprune</c> in-process, the way Program.Main does, with captured streams.</summary>
 internal static class CliRun
 {
-    public static CliResult Invoke(params string[] args) => Invoke(new IdxTestDatasetOpener(), args);
+    public static CliResult Invoke(params string[] args) => Invoke(new DatasetOpener(), args);
 
     public static CliResult Invoke(IDatasetOpener datasets, params string[] args)
     {

@@ -1,0 +1,36 @@
+using InfoPrune.Core.Onnx;
+
+namespace InfoPrune.Core.Graph;
+
+/// <summary>
+/// PyTorch's exporter deduplicates equal initializers and hands each extra user an Identity copy
+/// (two BatchNorms with equal biases share one tensor through `Identity_0`, `Identity_1`). Those
+/// copies belong to different channel groups, which may keep different channels, so before
+/// analysis each Identity of an initializer becomes an initializer of its own.
+/// </summary>
+public static class ConstantIdentityMaterializer
+{
+    public static bool Applies(OnnxModel model) => model.Graph.Nodes.Any(n => IsConstantIdentity(model, n));
+
+    public static OnnxModel Apply(OnnxModel model)
+    {
+        var copies = model.Graph.Nodes.Where(n => IsConstantIdentity(model, n)).ToList();
+        if (copies.Count == 0) return model;
+        return model.Rewrite(proto =>
+        {
+            foreach (var node in copies)
+            {
+                var template = model.InitializerProto(node.Inputs[0]);
+                var copy = template!.Clone();
+                copy.Name = node.Outputs[0];
+                proto.Graph.Initializer.Add(copy);
+                var index = proto.Graph.Node.ToList().FindIndex(n => n.OpType == "Identity" && n.Output.Count > 0 && n.Output[0] == node.Outputs[0]);
+                proto.Graph.Node.RemoveAt(index);
+            }
+        });
+    }
+
+    private static bool IsConstantIdentity(OnnxModel model, OnnxNode node) =>
+        node.OpType == "Identity" && node.Inputs.Count == 1 && model.Graph.Initializers.ContainsKey(node.Inputs[0])
+        && !model.Graph.IsGraphOutput(node.Outputs[0]);
+}

@@ -1,0 +1,107 @@
+using InfoPrune.Core.Data;
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Execution;
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Information;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace InfoPrune.Core.Measurement;
+
+/// <summary>
+/// The Measure step: one streamed pass over labelled calibration batches (eval mode, no
+/// gradients, one DisposeScope per batch) that captures, for every prunable group, the value its
+/// consumer reads, collapses each channel to one number per sample, and accumulates the joint
+/// counts with the label and the per-entry means. Memory is O(groups × units × levels × classes)
+/// plus one batch and the quantizer-fitting buffer — independent of how many batches stream by.
+/// </summary>
+public static class CalibrationPass
+{
+    /// <summary>Measures <paramref name="graph"/>'s prunable groups on <paramref name="batches"/> with the model <paramref name="executor"/> runs.</summary>
+    public static ActivationMeasurements Run(GraphExecutor executor, DependencyGraph graph, IEnumerable<Batch> batches, MeasurementOptions? options = null)
+    {
+        options ??= MeasurementOptions.Default;
+        var classes = options.ClassCount ?? ClassCountOf(graph);
+        var probes = UnitProbeFinder.ForPrunableGroups(graph);
+        var counts = probes.ToDictionary(p => p.Key,
+            p => new GroupCountsAccumulator(graph.Groups[p.Key].Size, classes, p.Value.Activation, options));
+        var means = UnitProbeFinder.ConsumedValues(graph)
+            .ToDictionary(v => v, v => new EntryMeanAccumulator(graph.Spaces[v].Width), StringComparer.Ordinal);
+        var widths = probes.Values.Select(p => (p.Value, p.Width)).Concat(means.Keys.Select(v => (Value: v, graph.Spaces[v].Width)))
+            .Distinct().ToDictionary(x => x.Value, x => x.Width, StringComparer.Ordinal);
+        var capture = widths.Keys.ToArray();
+
+        long samples = 0;
+        var wasTraining = executor.Training;
+        executor.Training = false;
+        try
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var batch in batches)
+            {
+                using var scope = NewDisposeScope();
+                var input = torch.tensor(batch.Images, batch.Shape);
+                var (_, captured) = executor.ForwardCapturing(new[] { input }, capture);
+                var labels = batch.Labels.Select(l => checked((int)l)).ToArray();
+                foreach (var (name, width) in widths)
+                {
+                    var value = captured[name];
+                    if (value.dim() < 2 || value.shape[1] != width)
+                        throw new InfoPruneException(MeasurementErrors.UnexpectedActivationShape,
+                            $"value '{name}' has shape [{string.Join(", ", value.shape)}] at run time, but the analysis traced {width} entries on axis 1");
+                    if (means.TryGetValue(name, out var mean)) mean.Add(value);
+                }
+                foreach (var (groupId, probe) in probes)
+                    counts[groupId].Add(Collapse(captured[probe.Value], probe, graph.Groups[groupId].Size, options.Collapse), labels);
+                samples += batch.Count;
+            }
+        }
+        finally
+        {
+            executor.Training = wasTraining;
+        }
+        if (samples == 0)
+            throw new InfoPruneException(MeasurementErrors.NoCalibrationSamples, "The calibration data has no samples; the information measures need labelled samples to estimate P(T, Y).");
+
+        var groups = probes.ToDictionary(p => p.Key, p =>
+        {
+            var accumulator = counts[p.Key];
+            var jointCounts = accumulator.Finish();
+            return new GroupMeasurement(p.Value, graph.Groups[p.Key].Name, jointCounts, accumulator.Quantizers!);
+        });
+        return new ActivationMeasurements(groups, means.ToDictionary(m => m.Key, m => m.Value.Means(), StringComparer.Ordinal), samples, classes);
+    }
+
+    /// <summary>
+    /// One group's channels of a captured value as [N × channels] floats: the group's slice of axis 1,
+    /// each channel's Block entries with all their trailing positions collapsed to one number.
+    /// </summary>
+    internal static float[] Collapse(Tensor value, UnitProbe probe, int channels, ChannelCollapseMode mode)
+    {
+        using var scope = NewDisposeScope();
+        var n = value.shape[0];
+        var flat = value.reshape(n, -1);
+        var trailing = flat.shape[1] / probe.Width;
+        var slice = flat.narrow(1, probe.EntryOffset * trailing, channels * probe.Block * trailing).reshape(n, channels, -1);
+        var collapsed = mode switch
+        {
+            ChannelCollapseMode.Mean => slice.mean(new long[] { 2 }),
+            ChannelCollapseMode.L1 => slice.abs().sum(2),
+            ChannelCollapseMode.L2 => slice.square().sum(2).sqrt(),
+            ChannelCollapseMode.Max => slice.amax(2),
+            ChannelCollapseMode.StandardDeviation => slice.std(2, unbiased: false),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+        };
+        return collapsed.contiguous().cpu().data<float>().ToArray();
+    }
+
+    /// <summary>C from the width of the model's first output (logits [N, C]).</summary>
+    private static int ClassCountOf(DependencyGraph graph)
+    {
+        var output = graph.Model.Graph.Outputs.FirstOrDefault();
+        if (output != null && graph.Shapes.TryGetValue(output.Name, out var shape) && shape.Length >= 2 && shape[^1] > 1)
+            return checked((int)shape[^1]);
+        throw new InfoPruneException(MeasurementErrors.UnknownClassCount,
+            "cannot read the class count from the model's first output; give it in the measurement options");
+    }
+}

@@ -1,0 +1,63 @@
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+
+namespace InfoPrune.Core.Methods.Information;
+
+/// <summary>
+/// The paper's hybrid scheme (Section 6, Fig. 5): a measure per layer — by default mutual
+/// information in the shallow layers and KL selectivity in the deep ones — and, under a MACs or
+/// parameter budget, per-layer pruning rates in the ratio of the split (default 1:2, deep layers
+/// pruned twice as hard). See <see cref="HybridLayout"/> for how shallow and deep are decided.
+/// </summary>
+public sealed class HybridMethod : IPlanningMethod
+{
+    /// <summary>A hybrid with <paramref name="parameters"/> (the paper's defaults when null).</summary>
+    public HybridMethod(HybridParameters? parameters = null)
+    {
+        Parameters = parameters ?? new HybridParameters();
+        Warnings = InformationWarnings.For(Parameters.Settings, Name);
+    }
+
+    /// <summary>The shallow and deep measures, the split and the shared settings.</summary>
+    public HybridParameters Parameters { get; }
+
+    /// <inheritdoc />
+    public string Name => "hybrid";
+
+    /// <inheritdoc />
+    public bool RanksAcrossLayers => Parameters.Settings.CrossLayer;
+
+    /// <inheritdoc />
+    public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    /// <summary>The role of every measured group, shallowest first.</summary>
+    public IReadOnlyList<HybridLayer> Layout(DependencyGraph graph, MethodContext context)
+    {
+        var measurements = InformationWarnings.RequireMeasurements(context, Name);
+        // Group ids follow graph order, so ascending id is depth order.
+        var ids = graph.PrunableGroups.Select(g => g.Id).Where(measurements.Groups.ContainsKey).OrderBy(id => id).ToArray();
+        return HybridLayout.Assign(ids, Parameters);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context)
+    {
+        var measurements = InformationWarnings.RequireMeasurements(context, Name);
+        return Layout(graph, context).ToDictionary(l => l.GroupId,
+            l => measurements.Groups[l.GroupId].Scores(MeasureNames.Estimator(l.Measure)));
+    }
+
+    /// <inheritdoc />
+    public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)
+    {
+        var measurements = InformationWarnings.RequireMeasurements(context, Name);
+        var layout = Layout(graph, context).ToDictionary(l => l.GroupId);
+        var split = $"{Parameters.Split[0]:0.##}:{Parameters.Split[1]:0.##}";
+        string Reason(int id) =>
+            $"hybrid: lowest {MeasureNames.PolicyName(layout[id].Measure)} units of a {(layout[id].IsShallow ? "shallow" : "deep")} layer removed (shallow:deep pruning rates {split})";
+        return InformationPlanner.Plan(Name, graph, measurements, Score(graph, context),
+            layout.ToDictionary(l => l.Key, l => l.Value.PruneWeight), Reason, Parameters.Settings, target, constraints);
+    }
+}

@@ -1,0 +1,73 @@
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Measurement;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+
+namespace InfoPrune.Core.Methods.Information;
+
+/// <summary>
+/// Turns information scores into a plan: which units go (lowest scores within each layer, at
+/// the layer's rate; or, on explicit request only, lowest raw scores across layers), and which
+/// groups get bias balancing.
+/// </summary>
+internal static class InformationPlanner
+{
+    /// <summary>
+    /// The plan. A ratio target keeps its contract — every layer keeps that fraction (the engine's
+    /// <see cref="ChannelSelector"/>). Under a MACs or parameter budget, where the per-layer ratios
+    /// are the method's to choose, layers prune at rates ∝ <paramref name="pruneWeights"/> (null:
+    /// one uniform rate, found by the engine's bisection).
+    /// </summary>
+    public static PruningPlan Plan(string methodName, DependencyGraph graph, ActivationMeasurements measurements,
+        IReadOnlyDictionary<int, double[]> scores, IReadOnlyDictionary<int, double>? pruneWeights, Func<int, string> layerReason,
+        MeasureSettings settings, TargetPolicy target, ConstraintsPolicy constraints)
+    {
+        var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
+        PruningPlan selection;
+        if (settings.CrossLayer && target.Kind == TargetKind.Ratio)
+            selection = Decide(candidates, scores, GlobalRanking(candidates, scores, target.Fraction, constraints),
+                _ => $"{methodName}: lowest scores across all layers removed (cross-layer ranking), keeping {target.Fraction:P0} of the units", methodName);
+        else if (settings.CrossLayer || pruneWeights == null || target.Kind == TargetKind.Ratio)
+            selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, methodName);
+        else
+            selection = Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),
+                layerReason, methodName);
+
+        var compensated = candidates
+            .Where(g => measurements.Groups.TryGetValue(g.Id, out var m) && CompensationRule.Compensates(settings.Compensation, m.Probe.Activation))
+            .Select(g => g.Id);
+        return new PruningPlan(selection.Decisions.Values, measurements.MeanActivations, compensated);
+    }
+
+    private static PruningPlan Decide(IReadOnlyList<ChannelGroup> candidates, IReadOnlyDictionary<int, double[]> scores,
+        IReadOnlyDictionary<int, int> kept, Func<int, string> reason, string methodName) =>
+        new(candidates.Select(g => new GroupDecision(g.Id,
+            Ascending(scores[g.Id]).Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(),
+            kept[g.Id] < g.Size ? reason(g.Id) : $"{methodName}: kept whole")));
+
+    /// <summary>Channel indices by ascending score, ties by index (deterministic).</summary>
+    internal static int[] Ascending(double[] scores) =>
+        Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
+
+    /// <summary>
+    /// Whole-network ranking on raw scores, as in the paper's Section 5.2 (Fig. 3): the lowest
+    /// units anywhere go until only the kept fraction of all units remains, each group keeping its minimum.
+    /// </summary>
+    private static Dictionary<int, int> GlobalRanking(IReadOnlyList<ChannelGroup> groups, IReadOnlyDictionary<int, double[]> scores,
+        double keepFraction, ConstraintsPolicy constraints)
+    {
+        var total = groups.Sum(g => (long)g.Size);
+        var toRemove = total - (long)Math.Ceiling(total * keepFraction - 1e-9);
+        var kept = groups.ToDictionary(g => g.Id, g => g.Size);
+        var units = groups.SelectMany(g => scores[g.Id].Select((s, i) => (Score: s, Group: g, Index: i)))
+            .OrderBy(u => u.Score).ThenBy(u => u.Group.Id).ThenBy(u => u.Index);
+        foreach (var unit in units)
+        {
+            if (toRemove == 0) break;
+            if (kept[unit.Group.Id] - 1 < constraints.MinimumKept(unit.Group.Size)) continue;
+            kept[unit.Group.Id]--;
+            toRemove--;
+        }
+        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using InfoPrune.Core.Data;
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Execution;
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.IO;
+using InfoPrune.Core.Methods;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+using InfoPrune.Core.Reporting;
+using InfoPrune.Core.Training;
+using InfoPrune.Core.Validation;
+
+namespace InfoPrune.Core.Pipeline;
+
+/// <summary>The result of a run that produced a model.</summary>
+public sealed record PruneOutcome(PruneReport Report, string OutputPath, string ReportPath);
+
+/// <summary>
+/// The one place the steps are put in order:
+/// load → analyze → measure → plan → surgery → fine-tune → validate (gate, ORT parity) → emit.
+/// The input model is never modified; the output is written atomically and only when the gate
+/// passes; the report is written either way. Cancellation between steps or training steps
+/// leaves no output behind.
+/// </summary>
+public sealed class PrunePipeline
+{
+    /// <summary>Pipeline-level problems (IP0530–IP0549).</summary>
+    public static readonly ErrorCode OutputIsInput = ErrorCode.Input(530);
+
+    private readonly IProgress<PipelineProgress>? _progress;
+    private readonly List<StepTime> _steps = new();
+    private readonly Stopwatch _clock = new();
+
+    public PrunePipeline(IProgress<PipelineProgress>? progress = null) => _progress = progress;
+
+    public PruneOutcome Run(PruneRequest request, CancellationToken cancellation = default)
+    {
+        var outputPath = request.ResolvedOutputPath;
+        var reportPath = request.ResolvedReportPath;
+        if (string.Equals(outputPath, Path.GetFullPath(request.ModelPath), StringComparison.Ordinal))
+            throw new InfoPruneException(OutputIsInput, "the output path is the input model; InfoPrune never overwrites its input", request.ModelPath);
+        DeviceChoice.UseThreads(request.Threads);
+
+        // Load: policy first (it is checked whole before anything runs), then the model.
+        var policy = Step("load", "reading policy and model", () => PolicyLoader.Load(request.PolicyPath));
+        var modelBytes = File.ReadAllBytes(request.ModelPath);
+        var model = OnnxModel.Parse(modelBytes, request.ModelPath);
+        var gate = policy.Gate with { MinAccuracy = request.MinAccuracyOverride ?? policy.Gate.MinAccuracy };
+        var options = DatasetBatchSource.OptionsFor(model, ToPreprocessing(policy.Data.Preprocess));
+        using var validation = Open(policy.Data.Validation, options);
+        using var train = policy.Data.Train is { } t ? Open(t, options) : null;
+        cancellation.ThrowIfCancellationRequested();
+
+        var graph = Step("analyze", "building channel groups", () => DependencyGraph.Analyze(model));
+        var cost = new CostModel(graph);
+        var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
+        var context = new MethodContext { Seed = policy.Seed };
+        cancellation.ThrowIfCancellationRequested();
+
+        var plan = Step("plan", $"scoring channels with {method.Name}", () =>
+            ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
+        var pruned = Step("surgery", "removing channels", () => Surgery.Apply(graph, plan));
+        cancellation.ThrowIfCancellationRequested();
+
+        var ortThreads = request.Threads;
+        var accuracyBefore = Step("validate-original", "accuracy of the original (ONNX Runtime)", () =>
+            Evaluator.Evaluate(model, EvaluationRuntime.Ort, new DatasetBatchSource(validation), new EvaluationOptions { OrtThreads = ortThreads }).Accuracy);
+
+        using var student = GraphExecutor.Create(pruned);
+        FineTuneReport? fineTune = null;
+        if (policy.FineTune.Epochs > 0)
+        {
+            if (train == null) throw new InfoPruneException(PolicyErrors.MissingKey, "fineTune.epochs > 0 needs data.train", policy.SourcePath);
+            var trainOptions = FineTuneOptions.From(policy.FineTune, policy.Seed);
+            using var teacher = trainOptions.Distills ? GraphExecutor.Create(graph.Model) : null;
+            var progress = new Progress<TrainingProgress>(p => _progress?.Report(new PipelineProgress("fine-tune",
+                $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.RunningLoss:0.000}", (double)p.CompletedSteps / p.TotalSteps)));
+            var result = Step("fine-tune", "fine-tuning", () => new Trainer(trainOptions).Train(student, train, teacher, progress, cancellation));
+            fineTune = new FineTuneReport(result.Epochs.Count, result.Steps, result.Seconds, result.ImagesPerSecond, result.Epochs.Select(e => e.MeanLoss).ToArray());
+        }
+        cancellation.ThrowIfCancellationRequested();
+
+        // Validate what ships: the trained graph as ONNX bytes, measured in ONNX Runtime.
+        var trained = student.ToModel();
+        var accuracyAfter = Step("validate-pruned", "accuracy of the pruned model (ONNX Runtime)", () =>
+            Evaluator.Evaluate(trained, EvaluationRuntime.Ort, new DatasetBatchSource(validation), new EvaluationOptions { OrtThreads = ortThreads }).Accuracy);
+        var verdict = AccuracyGate.Judge(accuracyBefore, accuracyAfter, gate.MinAccuracy, gate.MaxDrop, request.ModelPath);
+
+        var policyBytes = File.ReadAllBytes(policy.SourcePath);
+        var final = Provenance.Stamp(trained, Provenance.Entries(modelBytes, policyBytes, policy.Seed, method.Name, accuracyBefore, accuracyAfter));
+        var finalBytes = final.ToBytes();
+        var parity = Step("parity", "checking ONNX Runtime against TorchSharp", () =>
+            OrtParityCheck.Check(finalBytes, student, new DatasetBatchSource(validation).ReadBatches(64).Take(2), outputPath, ortThreads));
+        cancellation.ThrowIfCancellationRequested();
+
+        var sampleShape = options.Preprocessing.SampleShape?.Select(d => (long)d).ToArray() ?? validation.SampleShape.Select(d => (long)d).ToArray();
+        double? Latency(byte[] bytes, int batch) => request.MeasureLatency ? OrtLatency.MedianMilliseconds(bytes, sampleShape, batch, batch == 1 ? 50 : 10, ortThreads) : null;
+        var (lat1Before, lat64Before, lat1After, lat64After) = Step("latency", "timing ONNX Runtime inference", () =>
+            (Latency(modelBytes, 1), Latency(modelBytes, 64), Latency(finalBytes, 1), Latency(finalBytes, 64)));
+
+        var prunedGraphCost = new CostModel(DependencyGraph.Analyze(final));
+        var report = new PruneReport
+        {
+            ToolVersion = Provenance.ToolVersion,
+            Model = Path.GetFullPath(request.ModelPath),
+            Policy = policy.SourcePath,
+            Output = verdict.Passed ? outputPath : null,
+            Method = method.Name,
+            Target = $"{policy.Target.Kind.ToString().ToLowerInvariant()} {policy.Target.Fraction.ToString("0.###", CultureInfo.InvariantCulture)}",
+            Seed = policy.Seed,
+            Groups = graph.Groups.Select(g => new GroupReport(g.Id, g.Name, g.Producers, g.Size, plan.KeptIndices(g).Count, g.IsPrunable,
+                g.IsPrunable ? plan.Decisions.TryGetValue(g.Id, out var d) ? d.Reason : "excluded by the policy" : string.Join("; ", g.FrozenReasons))).ToArray(),
+            Before = new Totals(cost.OriginalParams, cost.OriginalMacs, modelBytes.Length, accuracyBefore, lat1Before, lat64Before),
+            After = new Totals(prunedGraphCost.OriginalParams, prunedGraphCost.OriginalMacs, finalBytes.Length, accuracyAfter, lat1After, lat64After),
+            Gate = new GateReport(verdict.Passed, accuracyBefore, accuracyAfter, gate.MinAccuracy, gate.MaxDrop, verdict.Failures.Select(f => f.Message).ToArray()),
+            ParityMaxAbsDifference = parity,
+            FineTune = fineTune,
+            Steps = _steps.ToArray(),
+            Outcome = verdict.Passed ? "pruned" : "gate-failed",
+        };
+
+        cancellation.ThrowIfCancellationRequested();
+        ReportWriter.WriteJson(report, reportPath);
+        ReportWriter.WriteMarkdown(report, Path.ChangeExtension(reportPath, ".md"));
+        if (!verdict.Passed)
+        {
+            // A model left from an earlier run must not pass for the result of this one.
+            if (File.Exists(outputPath)) File.Delete(outputPath);
+            throw new InfoPruneException(verdict.Failures);
+        }
+        AtomicFile.WriteAllBytes(outputPath, finalBytes);
+        return new PruneOutcome(report, outputPath, reportPath);
+    }
+
+    private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) => LabeledDataset.Open(files.Images, files.Labels, options);
+
+    private static Preprocessing ToPreprocessing(PreprocessPolicy p) => new()
+    {
+        Scale = p.Scale,
+        Mean = p.Mean.ToArray(),
+        Std = p.Std.ToArray(),
+    };
+
+    private T Step<T>(string name, string message, Func<T> work)
+    {
+        _progress?.Report(new PipelineProgress(name, message));
+        _clock.Restart();
+        var result = work();
+        _steps.Add(new StepTime(name, Math.Round(_clock.Elapsed.TotalSeconds, 3)));
+        return result;
+    }
+}

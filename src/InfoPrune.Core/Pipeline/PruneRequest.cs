@@ -1,0 +1,24 @@
+namespace InfoPrune.Core.Pipeline;
+
+/// <summary>One prune run: the model, the policy, where results go, and overrides from the command line or MSBuild.</summary>
+public sealed record PruneRequest(string ModelPath, string PolicyPath)
+{
+    /// <summary>Where the pruned model is written; default: beside the input, as NAME.pruned.onnx.</summary>
+    public string? OutputPath { get; init; }
+    /// <summary>Where the JSON report is written (a markdown summary goes beside it); default: OUTPUT.report.json.</summary>
+    public string? ReportPath { get; init; }
+    /// <summary>Replaces the policy's gate.minAccuracy (MSBuild's MinAccuracy metadata).</summary>
+    public double? MinAccuracyOverride { get; init; }
+    /// <summary>Threads for TorchSharp and ONNX Runtime; 0 = all cores.</summary>
+    public int Threads { get; init; }
+    /// <summary>Skips the latency measurement (tests, quick runs).</summary>
+    public bool MeasureLatency { get; init; } = true;
+
+    public string ResolvedOutputPath => Path.GetFullPath(OutputPath ?? Path.Combine(
+        Path.GetDirectoryName(Path.GetFullPath(ModelPath))!, Path.GetFileNameWithoutExtension(ModelPath) + ".pruned.onnx"));
+
+    public string ResolvedReportPath => Path.GetFullPath(ReportPath ?? ResolvedOutputPath + ".report.json");
+}
+
+/// <summary>Progress of a prune run, for a live display or plain log lines.</summary>
+public readonly record struct PipelineProgress(string Step, string Message, double? Fraction = null);

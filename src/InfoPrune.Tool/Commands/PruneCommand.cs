@@ -1,0 +1,109 @@
+using System.CommandLine;
+using InfoPrune.Core.Pipeline;
+using InfoPrune.Core.Reporting;
+using InfoPrune.Tool.Rendering;
+
+namespace InfoPrune.Tool.Commands;
+
+/// <summary>
+/// <c>infoprune prune MODEL --policy FILE [--out FILE] [--report FILE] [--min-accuracy X]</c>:
+/// the whole pipeline. Progress goes to the error stream (a live line on a terminal, plain lines
+/// when redirected), the summary to the output stream.
+/// </summary>
+internal static class PruneCommand
+{
+    public static Command Create(ToolContext context, GlobalOptions globals)
+    {
+        var model = new Argument<string>("model") { Description = "The ONNX model to prune (never modified)." };
+        var policy = new Option<string>("--policy") { Description = "The pruning policy (JSON).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Where to write the pruned model (default: MODEL.pruned.onnx beside the input)." };
+        var report = new Option<string?>("--report") { Description = "Where to write the JSON report (default: OUT.report.json; a .md summary goes beside it)." };
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Overrides the policy's gate.minAccuracy (a fraction, e.g. 0.88)." };
+        minAccuracy.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
+        });
+        var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
+
+        var command = new Command("prune", "Prune a model as a policy says, fine-tune it, gate it on accuracy, and write the smaller ONNX file.")
+        {
+            model, policy, output, report, minAccuracy, noLatency,
+        };
+        command.SetAction(parse => Run(context, new PruneRequest(parse.GetValue(model)!, parse.GetValue(policy)!)
+        {
+            OutputPath = parse.GetValue(output),
+            ReportPath = parse.GetValue(report),
+            MinAccuracyOverride = parse.GetValue(minAccuracy),
+            Threads = parse.GetValue(globals.Threads),
+            MeasureLatency = !parse.GetValue(noLatency),
+        }));
+        return command;
+    }
+
+    private static int Run(ToolContext context, PruneRequest request)
+    {
+        RequireFiles(request.ModelPath, request.PolicyPath);
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // Let the pipeline stop between steps and clean up instead of dying mid-write.
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var progress = new ProgressPrinter(context.Error, context.RichOutput);
+            var outcome = new PrunePipeline(progress).Run(request, cancellation.Token);
+            progress.Finish();
+            context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
+            context.Out.WriteLine($"Report: {outcome.ReportPath}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void RequireFiles(params string[] paths)
+    {
+        var missing = paths.Where(p => !File.Exists(p)).Select(p => new Core.Diagnostics.Diagnostic(
+            Core.Diagnostics.GeneralErrors.FileNotFound, $"file '{Path.GetFullPath(p)}' not found", p)).ToList();
+        if (missing.Count > 0) throw new Core.Diagnostics.InfoPruneException(missing);
+    }
+
+    /// <summary>Prints pipeline progress: one rewritten line on a terminal, a line per step (and per tenth of training) otherwise.</summary>
+    private sealed class ProgressPrinter : IProgress<PipelineProgress>
+    {
+        private readonly TextWriter _writer;
+        private readonly bool _live;
+        private string? _lastStep;
+        private int _lastTenth = -1;
+
+        public ProgressPrinter(TextWriter writer, bool live) { _writer = writer; _live = live; }
+
+        public void Report(PipelineProgress value)
+        {
+            lock (_writer)
+            {
+                if (_live)
+                {
+                    var fraction = value.Fraction is { } f ? $" {f * 100:0}%" : "";
+                    _writer.Write($"\r\u001b[2K[{value.Step}]{fraction} {value.Message}");
+                    return;
+                }
+                var tenth = value.Fraction is { } p ? (int)(p * 10) : -1;
+                if (value.Step == _lastStep && tenth == _lastTenth) return;
+                _lastStep = value.Step;
+                _lastTenth = tenth;
+                _writer.WriteLine($"infoprune: [{value.Step}] {value.Message}");
+            }
+        }
+
+        public void Finish()
+        {
+            if (_live) _writer.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Tests.Support;
+using InfoPrune.Tool.Tests.Support;
+
+namespace InfoPrune.Tool.Tests;
+
+/// <summary>The whole pipeline on lenet5 with small real-data subsets, run in-process like the CLI.</summary>
+public class PruneCommandTests
+{
+    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5")
+    {
+        var folder = Directory.CreateTempSubdirectory("infoprune-prune").FullName;
+        var (trainImages, trainLabels) = FashionSubset.Write(folder, "train", 512);
+        var (testImages, testLabels) = FashionSubset.Write(folder, "t10k", 300);
+        var policy = Path.Combine(folder, "policy.json");
+        File.WriteAllText(policy, $$"""
+        {
+          "version": 1,
+          "data": {
+            "train": { "images": "{{Path.GetFileName(trainImages)}}", "labels": "{{Path.GetFileName(trainLabels)}}" },
+            "validation": { "images": "{{Path.GetFileName(testImages)}}", "labels": "{{Path.GetFileName(testLabels)}}" }
+          },
+          "method": { "name": "{{method}}" },
+          "target": { {{target}} },
+          "fineTune": { "epochs": {{epochs}}, "batchSize": 64, "optimizer": { "name": "adam", "lr": 0.0005 } },
+          "gate": {{gate}},
+          "seed": 7
+        }
+        """);
+        return (folder, policy);
+    }
+
+    [Fact]
+    public void PruneWritesASmallerModelThatRunsInOrtAndAReport()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(new FileInfo(output).Length < new FileInfo(SharedModels.Path("lenet5.onnx")).Length);
+
+        var pruned = OnnxModel.Load(output);
+        Assert.Equal("l1", pruned.Metadata["infoprune.method"]);
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var after = report.RootElement.GetProperty("after");
+        var before = report.RootElement.GetProperty("before");
+        Assert.True(after.GetProperty("macs").GetInt64() <= before.GetProperty("macs").GetInt64() * 0.5 * 1.02);
+        Assert.True(after.GetProperty("parameters").GetInt64() < before.GetProperty("parameters").GetInt64());
+        Assert.Equal("pruned", report.RootElement.GetProperty("outcome").GetString());
+        Assert.True(report.RootElement.GetProperty("parityMaxAbsDifference").GetDouble() <= 1e-3);
+        Assert.True(File.Exists(output + ".report.md"));
+        // The accuracy reported is what ONNX Runtime measures on the shipped file.
+        var eval = CliRun.Invoke("eval", output, "--images", Path.Combine(folder, "t10k-300-images.idx"), "--labels", Path.Combine(folder, "t10k-300-labels.idx"), "--runtime", "ort", "--json");
+        Assert.Equal(after.GetProperty("accuracy").GetDouble(), eval.Json().GetProperty("accuracy").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void UnreachableMinAccuracyFailsWithBothNumbersAndWritesNoModel()
+    {
+        var (folder, policy) = Setup("""{ "minAccuracy": 0.999 }""", epochs: 0);
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("error IP1001", result.Error);
+        Assert.Matches(@"accuracy \d+\.\d\d% is below the gate's minAccuracy 99\.90%", result.Error);
+        Assert.False(File.Exists(output));
+        Assert.True(File.Exists(output + ".report.json"));
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void MinAccuracyOverrideReplacesThePolicyGate()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--min-accuracy", "0.999");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("IP1001", result.Error);
+    }
+
+    [Fact]
+    public void SameCommandTwiceGivesIdenticalBytes()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
+        var first = Path.Combine(folder, "a.onnx");
+        var second = Path.Combine(folder, "b.onnx");
+        Assert.Equal(0, CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", first, "--no-latency", "--threads", "2").ExitCode);
+        Assert.Equal(0, CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", second, "--no-latency", "--threads", "2").ExitCode);
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+    }
+
+    [Fact]
+    public void MalformedPolicyIsReportedWithLineAndColumn()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"batchSize\": 64", "\"batchSize\": -64"));
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", Path.Combine(folder, "x.onnx"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Matches(@"policy\.json\(\d+,\d+\): error IP04\d\d: fineTune\.batchSize", result.Error);
+    }
+
+    [Fact]
+    public void SchemaCommandPrintsTheJsonSchema()
+    {
+        var result = CliRun.Invoke("schema");
+        Assert.Equal(0, result.ExitCode);
+        using var schema = JsonDocument.Parse(result.Out);
+        Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty("fineTune", out _));
+    }
+}
