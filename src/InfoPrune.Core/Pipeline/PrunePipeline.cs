@@ -48,6 +48,7 @@ public sealed class PrunePipeline
         var policy = Step("load", "reading policy and model", () => PolicyLoader.Load(request.PolicyPath));
         var modelBytes = File.ReadAllBytes(request.ModelPath);
         var model = OnnxModel.Parse(modelBytes, request.ModelPath);
+        if (request.DependencyFile != null) WriteDependencies(request.DependencyFile, request.ModelPath, policy);
         var gate = policy.Gate with { MinAccuracy = request.MinAccuracyOverride ?? policy.Gate.MinAccuracy };
         var options = DatasetBatchSource.OptionsFor(model, ToPreprocessing(policy.Data.Preprocess));
         using var validation = Open(policy.Data.Validation, options);
@@ -156,6 +157,13 @@ public sealed class PrunePipeline
             .Take((samples + batchSize - 1) / batchSize);
         using var executor = GraphExecutor.Create(graph.Model);
         return Measurement.CalibrationPass.Run(executor, graph, batches, Methods.Information.InformationMethods.MeasurementOptionsFor(policy.Method));
+    }
+
+    private static void WriteDependencies(string path, string modelPath, PrunePolicy policy)
+    {
+        var files = new List<string> { Path.GetFullPath(modelPath), policy.SourcePath, policy.Data.Validation.Images, policy.Data.Validation.Labels };
+        if (policy.Data.Train is { } train) files.AddRange(new[] { train.Images, train.Labels });
+        AtomicFile.WriteAllText(path, string.Join("\n", files.Distinct()) + "\n");
     }
 
     private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) => LabeledDataset.Open(files.Images, files.Labels, options);
