@@ -39,6 +39,7 @@ public class AnalyzeCommandTests : IDisposable
         Assert.Equal("Relu", first.GetProperty("activation").GetString());
         // The paper's Section 5.3: ablating low-MI units first costs less accuracy than ablating at random.
         Assert.True(first.GetProperty("miLowFirst").GetDouble() >= first.GetProperty("random").GetDouble(), first.ToString());
+        Assert.True(first.GetProperty("firstHalf").GetProperty("miLowFirst").GetDouble() >= first.GetProperty("firstHalf").GetProperty("random").GetDouble(), first.ToString());
     }
 
     [Fact]
@@ -54,6 +55,7 @@ public class AnalyzeCommandTests : IDisposable
         Assert.Contains("/fc1/Gemm (300 units, Relu)", result.Out);
         Assert.Contains("/fc2/Gemm (100 units, Relu)", result.Out);
         Assert.Contains("MI low→high", result.Out);
+        Assert.Contains("0–50%", result.Out);
         Assert.Contains("overlap", result.Out);
         Assert.Contains(Path.Combine(output, "report.html"), result.Out);
     }

@@ -53,6 +53,7 @@ public static class NeuronAnalysisFiles
     {
         result.Model,
         result.Measures,
+        result.Quantizer,
         result.CalibrationSamples,
         Layers = result.Layers.Select(l => new { Layer = l.Name, l.GroupId, l.Value, l.Activation, l.Units }),
     });
@@ -82,6 +83,7 @@ public static class NeuronAnalysisFiles
     {
         result.Model,
         result.OriginalAccuracy,
+        result.Quantizer,
         result.CalibrationSamples,
         result.EvaluationSamples,
         result.SamplesOverlap,
@@ -97,6 +99,7 @@ public static class NeuronAnalysisFiles
             Units = l.Units.Count,
             l.Note,
             l.Summary,
+            l.FirstHalf,
             Orderings = l.Orderings.Select(o => new { o.Name, Measure = o.Measure is { } m ? AblationOrdering.MeasureName(m) : null, Direction = o.Direction.ToString(), o.Seed, o.Units }),
             Curves = l.Curves.Select(c => new { c.Ordering, c.Balanced, c.MeanAccuracy, c.Points }),
         }),

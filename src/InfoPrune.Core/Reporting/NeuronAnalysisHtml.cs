@@ -23,7 +23,7 @@ public static class NeuronAnalysisHtml
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}" +
             ".better{color:#176317}.worse{color:#a11}.plots img{max-width:49%;margin-right:1%}.note{color:#555}</style></head><body>");
         html.AppendLine($"<h1>Neuron importance and cumulative ablation — {Encode(Path.GetFileName(result.Model ?? "model"))}</h1>");
-        html.AppendLine($"<p>Measures estimated on {result.CalibrationSamples} samples (one-bit quantization unless configured otherwise); " +
+        html.AppendLine($"<p>Measures estimated on {result.CalibrationSamples} samples, unit outputs quantized to {Encode(result.Quantizer)}; " +
             $"accuracy after each step on {result.EvaluationSamples} samples{(result.SamplesOverlap ? " (overlapping the calibration samples)" : "")}. " +
             $"Accuracy of the unmodified model: <b>{Percent(result.OriginalAccuracy)}</b>. {result.Steps} points per curve, {result.RandomSeeds} random orders per layer; " +
             $"{result.Timings.Evaluations} evaluations in {Seconds(result.Timings.AblationSeconds)}, {Seconds(result.Timings.TotalSeconds)} in all.</p>");
@@ -32,12 +32,12 @@ public static class NeuronAnalysisHtml
             "<i>bias balancing</i> replaces each ablated unit by its mean activation (eq. 7).</p>");
         foreach (var note in result.Notes) html.AppendLine($"<p class=\"note\">Note: {Encode(note)}</p>");
 
-        html.AppendLine("<h2>Summary</h2><table><tr><th>layer</th><th>units</th><th>activation</th><th>MI low→high</th><th>random</th><th>MI − random</th>" +
+        html.AppendLine("<h2>Summary</h2><p>Mean accuracy over the whole curve (0–100% ablated) and over its first half (0–50%, where pruning works; " +
+            "past it every curve collapses towards the constant-output accuracy).</p><table><tr><th>layer</th><th>units</th><th>activation</th><th>part</th><th>MI low→high</th><th>random</th><th>MI − random</th>" +
             "<th>MI low→high, balanced</th><th>random, balanced</th><th>MI − random, balanced</th><th>balancing gain (random &amp; MI low→high)</th></tr>");
-        foreach (var layer in result.Layers)
+        foreach (var (layer, s) in result.Layers.SelectMany(l => new[] { (l, l.Summary), (l, l.FirstHalf) }))
         {
-            var s = layer.Summary;
-            html.AppendLine($"<tr><td>{Encode(layer.Name)}</td><td>{layer.Units.Count}</td><td>{Encode(layer.Activation ?? "—")}</td>" +
+            html.AppendLine($"<tr><td>{Encode(layer.Name)}</td><td>{layer.Units.Count}</td><td>{Encode(layer.Activation ?? "—")}</td><td>{(s.UpToFraction >= 1 ? "whole" : "0–50%")}</td>" +
                 $"<td>{Percent(s.Plain.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}</td><td>{Percent(s.RandomPlain)}</td>{Signed(s.MutualInformationAdvantagePlain)}" +
                 $"<td>{Percent(s.Balanced?.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}</td><td>{Percent(s.RandomBalanced)}</td>{Signed(s.MutualInformationAdvantageBalanced)}" +
                 $"{Signed(s.BalancingGain)}</tr>");
@@ -55,10 +55,12 @@ public static class NeuronAnalysisHtml
                     html.Append($"<img alt=\"{(balanced ? "with bias balancing" : "ablated to zero")}\" src=\"data:image/png;base64,{Convert.ToBase64String(AblationPlot.Png(layer, balanced, result.OriginalAccuracy))}\">");
                 html.AppendLine("</div>");
 
-                html.AppendLine("<table><tr><th>ordering</th><th>mean accuracy, to zero</th><th>with balancing</th></tr>");
+                html.AppendLine("<table><tr><th>ordering</th><th>mean accuracy, to zero</th><th>with balancing</th><th>0–50%, to zero</th><th>0–50%, with balancing</th></tr>");
                 foreach (var ordering in layer.Orderings)
                     html.AppendLine($"<tr><td>{Encode(ordering.Name)}</td><td>{Percent(layer.Summary.Plain.GetValueOrDefault(ordering.Name, double.NaN))}</td>" +
-                        $"<td>{Percent(layer.Summary.Balanced?.GetValueOrDefault(ordering.Name, double.NaN))}</td></tr>");
+                        $"<td>{Percent(layer.Summary.Balanced?.GetValueOrDefault(ordering.Name, double.NaN))}</td>" +
+                        $"<td>{Percent(layer.FirstHalf.Plain.GetValueOrDefault(ordering.Name, double.NaN))}</td>" +
+                        $"<td>{Percent(layer.FirstHalf.Balanced?.GetValueOrDefault(ordering.Name, double.NaN))}</td></tr>");
                 html.AppendLine("</table>");
             }
             html.AppendLine("<table><tr><th>measure (bits)</th><th>min</th><th>Q1</th><th>median</th><th>Q3</th><th>max</th><th>mean</th></tr>");

@@ -4,8 +4,10 @@ using System.Text.Json;
 using InfoPrune.Core.Analysis.Neurons;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
+using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Ops;
+using InfoPrune.Core.Policy;
 using InfoPrune.Core.Reporting;
 
 namespace InfoPrune.Tool.Commands;
@@ -37,7 +39,15 @@ internal static class AnalyzeCommand
         var steps = new Option<int>("--steps") { Description = "Points per curve, from 0% to 100% of a layer ablated.", DefaultValueFactory = _ => 11 };
         var seeds = new Option<int>("--seeds") { Description = "Random orderings per layer.", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random orderings.", DefaultValueFactory = _ => 42 };
-        foreach (var option in new Option[] { samples, evalSamples, steps, seeds }) OptionRules.RequirePositive(option);
+        var bins = new Option<int?>("--bins")
+        {
+            Description = "Quantize each unit into this many equal-width bins instead of one bit at the activation's threshold (0 for ReLU, 0.5 for sigmoid).",
+        };
+        foreach (var option in new Option[] { samples, evalSamples, steps, seeds, bins }) OptionRules.RequirePositive(option);
+        bins.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() == 1) result.AddError("--bins must be at least 2 (one bit is the default).");
+        });
         steps.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() == 1) result.AddError("--steps must be at least 2 (a curve needs both ends).");
@@ -46,7 +56,7 @@ internal static class AnalyzeCommand
 
         var command = new Command("analyze", "Score every unit by information measures and draw layer-wise cumulative ablation curves.")
         {
-            model, images, labels, output, samples, evalSamples, steps, seeds, seed, json,
+            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, json,
         };
         command.SetAction(parse => Run(context, new Request(
             parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(labels)!, parse.GetValue(output)!,
@@ -57,6 +67,9 @@ internal static class AnalyzeCommand
                 Steps = parse.GetValue(steps),
                 RandomSeeds = parse.GetValue(seeds),
                 Seed = parse.GetValue(seed),
+                Measurement = parse.GetValue(bins) is { } k
+                    ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
+                    : MeasurementOptions.Default,
             },
             parse.GetValue(json), parse.GetValue(globals.Threads))));
         return command;
@@ -103,22 +116,23 @@ internal static class AnalyzeCommand
     private static void WriteText(TextWriter output, Request request, NeuronAnalysisResult result)
     {
         output.WriteLine($"{request.Model}: accuracy {Pct(result.OriginalAccuracy)} on {result.EvaluationSamples} samples; " +
-            $"measures from {result.CalibrationSamples} samples; {result.Timings.Evaluations} ablation evaluations in {Sec(result.Timings.AblationSeconds)} ({Sec(result.Timings.TotalSeconds)} total)");
+            $"measures from {result.CalibrationSamples} samples ({result.Quantizer}); {result.Timings.Evaluations} ablation evaluations in {Sec(result.Timings.AblationSeconds)} ({Sec(result.Timings.TotalSeconds)} total)");
         foreach (var note in result.Notes) output.WriteLine($"note: {note}");
         output.WriteLine("Mean accuracy over each curve (area), layer by layer:");
         foreach (var layer in result.Layers)
         {
-            var s = layer.Summary;
             output.WriteLine($"  {layer.Name} ({layer.Units.Count} units{(layer.Activation is { } a ? ", " + a : "")}):");
-            output.WriteLine($"    to zero:   MI low→high {Pct(s.Plain.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
-                $"random {Pct(s.RandomPlain)} → {Verdict(s.MutualInformationAdvantagePlain, "MI better than random", "MI worse than random")}");
-            if (s.Balanced != null)
+            foreach (var s in new[] { layer.Summary, layer.FirstHalf })
             {
-                output.WriteLine($"    balanced:  MI low→high {Pct(s.Balanced.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
+                var part = s.UpToFraction >= 1 ? "whole curve" : "0–50%";
+                output.WriteLine($"    {part,-11} to zero:  MI low→high {Pct(s.Plain.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
+                    $"random {Pct(s.RandomPlain)} → {Verdict(s.MutualInformationAdvantagePlain, "MI better than random", "MI worse than random")}");
+                if (s.Balanced == null) continue;
+                output.WriteLine($"    {part,-11} balanced: MI low→high {Pct(s.Balanced.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
                     $"random {Pct(s.RandomBalanced)} → {Verdict(s.MutualInformationAdvantageBalanced, "MI better than random", "MI worse than random")}");
-                output.WriteLine($"    balancing: {Verdict(s.BalancingGain, "helps", "hurts")} (random orders {Signed(s.BalancingGainRandom)}, MI low→high {Signed(s.BalancingGainMutualInformation)})");
+                output.WriteLine($"    {part,-11} balancing {Verdict(s.BalancingGain, "helps", "hurts")} (random orders {Signed(s.BalancingGainRandom)}, MI low→high {Signed(s.BalancingGainMutualInformation)})");
             }
-            else if (layer.Note != null) output.WriteLine($"    {layer.Note}");
+            if (layer.Note != null) output.WriteLine($"    {layer.Note}");
         }
         output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(request.Output, "report.html"))}");
     }
@@ -135,6 +149,7 @@ internal static class AnalyzeCommand
             json.WriteNumber("calibrationSamples", result.CalibrationSamples);
             json.WriteNumber("evaluationSamples", result.EvaluationSamples);
             json.WriteBoolean("samplesOverlap", result.SamplesOverlap);
+            json.WriteString("quantizer", result.Quantizer);
             json.WriteNumber("steps", result.Steps);
             json.WriteNumber("randomSeeds", result.RandomSeeds);
             json.WriteNumber("evaluations", result.Timings.Evaluations);
@@ -149,16 +164,10 @@ internal static class AnalyzeCommand
                 json.WriteNumber("groupId", layer.GroupId);
                 json.WriteNumber("units", layer.Units.Count);
                 if (layer.Activation is { } activation) json.WriteString("activation", activation); else json.WriteNull("activation");
-                Number(json, "miLowFirst", s.Plain.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mi) ? mi : null);
-                Number(json, "random", s.RandomPlain);
-                Number(json, "miAdvantage", s.MutualInformationAdvantagePlain);
-                Number(json, "miLowFirstBalanced", s.Balanced?.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mb) == true ? mb : null);
-                Number(json, "randomBalanced", s.RandomBalanced);
-                Number(json, "miAdvantageBalanced", s.MutualInformationAdvantageBalanced);
-                Number(json, "balancingGain", s.BalancingGain);
-                Number(json, "balancingGainRandom", s.BalancingGainRandom);
-                Number(json, "balancingGainMi", s.BalancingGainMutualInformation);
-                Number(json, "balancingGainAllOrderings", s.BalancingGainAllOrderings);
+                Comparisons(json, s);
+                json.WriteStartObject("firstHalf");
+                Comparisons(json, layer.FirstHalf);
+                json.WriteEndObject();
                 json.WriteStartObject("meanAccuracy");
                 foreach (var (ordering, value) in s.Plain) json.WriteNumber(ordering, value);
                 json.WriteEndObject();
@@ -180,6 +189,21 @@ internal static class AnalyzeCommand
             json.WriteEndObject();
         }
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>The paper's two comparisons for one part of the curves.</summary>
+    private static void Comparisons(Utf8JsonWriter json, LayerAblationSummary s)
+    {
+        Number(json, "miLowFirst", s.Plain.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mi) ? mi : null);
+        Number(json, "random", s.RandomPlain);
+        Number(json, "miAdvantage", s.MutualInformationAdvantagePlain);
+        Number(json, "miLowFirstBalanced", s.Balanced?.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mb) == true ? mb : null);
+        Number(json, "randomBalanced", s.RandomBalanced);
+        Number(json, "miAdvantageBalanced", s.MutualInformationAdvantageBalanced);
+        Number(json, "balancingGain", s.BalancingGain);
+        Number(json, "balancingGainRandom", s.BalancingGainRandom);
+        Number(json, "balancingGainMi", s.BalancingGainMutualInformation);
+        Number(json, "balancingGainAllOrderings", s.BalancingGainAllOrderings);
     }
 
     private static void Number(Utf8JsonWriter json, string name, double? value)

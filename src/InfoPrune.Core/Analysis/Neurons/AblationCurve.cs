@@ -20,5 +20,16 @@ public sealed record AblationCurve(int GroupId, string Ordering, bool Balanced, 
     /// The curve's area as the mean accuracy over its points (points are evenly spaced, so this
     /// ranks curves like the area does, in accuracy units).
     /// </summary>
-    public double MeanAccuracy => Points.Count == 0 ? 0 : Points.Average(p => p.Accuracy);
+    public double MeanAccuracy => MeanAccuracyUpTo(1.0);
+
+    /// <summary>
+    /// Mean accuracy over the points with at most <paramref name="fraction"/> of the layer ablated:
+    /// the range pruning works in, where a layer still functions (past it every curve collapses
+    /// towards the constant-output accuracy, and that collapse dominates the whole-curve area).
+    /// </summary>
+    public double MeanAccuracyUpTo(double fraction)
+    {
+        var points = Points.Where(p => p.Fraction <= fraction + 1e-9).ToArray();
+        return points.Length == 0 ? double.NaN : points.Average(p => p.Accuracy);
+    }
 }

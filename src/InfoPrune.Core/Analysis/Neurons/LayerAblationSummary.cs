@@ -5,10 +5,16 @@ namespace InfoPrune.Core.Analysis.Neurons;
 /// comparisons the paper draws: does ablating low-MI units first cost less than random ablation
 /// (Section 5.3), and does bias balancing help (Fig. 1 for sigmoid, Appendix E for ReLU).
 /// </summary>
+/// <param name="UpToFraction">The part of the curves averaged: points with at most this fraction of the layer ablated (1 = whole curve).</param>
 /// <param name="Plain">Ordering name → mean accuracy, units ablated to zero.</param>
 /// <param name="Balanced">Ordering name → mean accuracy with bias balancing; null when the layer cannot take it.</param>
-public sealed record LayerAblationSummary(IReadOnlyDictionary<string, double> Plain, IReadOnlyDictionary<string, double>? Balanced)
+public sealed record LayerAblationSummary(double UpToFraction, IReadOnlyDictionary<string, double> Plain, IReadOnlyDictionary<string, double>? Balanced)
 {
+    /// <summary>Summarizes a layer's curves over the points with at most <paramref name="upToFraction"/> ablated.</summary>
+    public static LayerAblationSummary Of(IReadOnlyCollection<AblationCurve> curves, double upToFraction) => new(upToFraction,
+        curves.Where(c => !c.Balanced).ToDictionary(c => c.Ordering, c => c.MeanAccuracyUpTo(upToFraction)),
+        curves.Any(c => c.Balanced) ? curves.Where(c => c.Balanced).ToDictionary(c => c.Ordering, c => c.MeanAccuracyUpTo(upToFraction)) : null);
+
     /// <summary>The name of the ordering the paper's main claim is about.</summary>
     public const string MutualInformationLowFirst = "mutual-information-low";
 

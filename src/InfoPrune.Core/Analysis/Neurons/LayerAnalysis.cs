@@ -9,8 +9,9 @@ namespace InfoPrune.Core.Analysis.Neurons;
 /// <param name="Distributions">Measure name → spread over the layer's units.</param>
 /// <param name="Orderings">The orders units were ablated in.</param>
 /// <param name="Curves">Accuracy per ordering, plain and (when possible) balanced.</param>
-/// <param name="Summary">Mean accuracy per curve and the paper's comparisons.</param>
+/// <param name="Summary">Mean accuracy per whole curve and the paper's comparisons.</param>
+/// <param name="FirstHalf">The same over the first half of each curve (up to 50% ablated), where pruning works.</param>
 /// <param name="Note">Why curves are missing or incomplete, when they are.</param>
 public sealed record LayerAnalysis(int GroupId, string Name, string Value, string? Activation,
     IReadOnlyList<UnitRecord> Units, IReadOnlyDictionary<string, MeasureDistribution> Distributions,
-    IReadOnlyList<AblationOrdering> Orderings, IReadOnlyList<AblationCurve> Curves, LayerAblationSummary Summary, string? Note);
+    IReadOnlyList<AblationOrdering> Orderings, IReadOnlyList<AblationCurve> Curves, LayerAblationSummary Summary, LayerAblationSummary FirstHalf, string? Note);

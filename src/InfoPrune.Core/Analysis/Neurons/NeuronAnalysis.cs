@@ -125,11 +125,8 @@ public static class NeuronAnalysis
                     }
                 }
             }
-            var summary = new LayerAblationSummary(
-                curves.Where(c => !c.Balanced).ToDictionary(c => c.Ordering, c => c.MeanAccuracy),
-                curves.Any(c => c.Balanced) ? curves.Where(c => c.Balanced).ToDictionary(c => c.Ordering, c => c.MeanAccuracy) : null);
             layers.Add(new LayerAnalysis(group.Id, group.Name, measurement.Probe.Value, measurement.Probe.Activation,
-                units, distributions, orderings, curves, summary, note));
+                units, distributions, orderings, curves, LayerAblationSummary.Of(curves, 1.0), LayerAblationSummary.Of(curves, 0.5), note));
         }
         ablationClock.Stop();
 
@@ -142,6 +139,12 @@ public static class NeuronAnalysis
             Classes = measurements.ClassCount,
             OriginalAccuracy = originalAccuracy ?? FullModelAccuracy(executor, evaluation, options.BatchSize),
             Measures = measures.Select(AblationOrdering.MeasureName).ToArray(),
+            Quantizer = options.Measurement.Quantizer switch
+            {
+                { Bins: { } bins } q => $"{bins} {(q.Binning == Policy.Binning.EqualFrequency ? "equal-frequency" : "equal-width")} bins",
+                { Threshold: { } threshold } => $"one bit at {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                _ => "one bit at the activation's threshold",
+            },
             Steps = options.Steps,
             RandomSeeds = options.RandomSeeds,
             Layers = layers,

@@ -24,6 +24,9 @@ public sealed record NeuronAnalysisResult
     /// <summary>Measure names scored and used for orderings.</summary>
     public required IReadOnlyList<string> Measures { get; init; }
 
+    /// <summary>How unit outputs were quantized for the measures, in words ("one bit at the activation's threshold", "8 equal-width bins").</summary>
+    public required string Quantizer { get; init; }
+
     /// <summary>Points per curve.</summary>
     public required int Steps { get; init; }
 
