@@ -71,9 +71,16 @@ public sealed class PruneModel : ToolTask
         if (!string.IsNullOrEmpty(Threads)) args.AddRange(new[] { "--threads", Threads! });
         if (!string.IsNullOrEmpty(DependencyFile)) args.AddRange(new[] { "--dependency-file", DependencyFile! });
         if (!string.IsNullOrEmpty(ExtraArguments)) args.AddRange(ExtraArguments!.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        // System.CommandLine reads one token per line from a response file.
-        return string.Join("\n", args) + "\n";
+        return string.Join("\n", args.Select(ResponseFileToken)) + "\n";
     }
+
+    /// <summary>
+    /// System.CommandLine splits each response-file line like a command line (on whitespace,
+    /// honouring double quotes) and drops lines that start with '#'; so a token with either is
+    /// quoted. It has no escape for a quote inside quotes, which <see cref="Execute"/> refuses.
+    /// </summary>
+    internal static string ResponseFileToken(string token) =>
+        token.Length == 0 || token.Any(char.IsWhiteSpace) || token[0] == '#' ? $"\"{token}\"" : token;
 
     protected override string? GetWorkingDirectory() =>
         string.IsNullOrEmpty(WorkingDirectory) ? base.GetWorkingDirectory() : WorkingDirectory;
@@ -98,6 +105,11 @@ public sealed class PruneModel : ToolTask
         if (!File.Exists(Policy))
         {
             Log.LogError(null, "IP0001", null, Policy, 0, 0, 0, 0, $"policy '{Policy}' not found");
+            return false;
+        }
+        if (new[] { Model, Policy, Output, Report, DependencyFile }.FirstOrDefault(p => p?.Contains('"') == true) is { } quoted)
+        {
+            Log.LogError(null, "IP0002", null, quoted, 0, 0, 0, 0, $"the path '{quoted}' contains a double quote, which cannot be passed to infoprune");
             return false;
         }
         var ok = base.Execute();
