@@ -128,7 +128,7 @@ public sealed class PruneModel : ToolTask
         if (_cancelled)
         {
             // The build is stopping; an "internal error" would only mislead.
-            Log.LogMessage(MessageImportance.High, $"infoprune: pruning '{Model}' was cancelled; no pruned model was written");
+            Log.LogMessage(MessageImportance.High, $"infoprune: pruning '{Model}' was cancelled; the previous pruned model, if any, is unchanged");
             return false;
         }
         var (code, text) = ExitCode switch
