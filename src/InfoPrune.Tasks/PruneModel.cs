@@ -38,6 +38,13 @@ public sealed class PruneModel : ToolTask
     public string? ExtraArguments { get; set; }
     /// <summary>Where a step-summary markdown is appended for CI systems (e.g. $GITHUB_STEP_SUMMARY).</summary>
     public string? StepSummaryPath { get; set; }
+    /// <summary>
+    /// Where the tool runs (the project folder): `dotnet infoprune` finds the local tool manifest
+    /// (.config/dotnet-tools.json) by searching upward from here, whatever the build's current directory.
+    /// </summary>
+    public string? WorkingDirectory { get; set; }
+
+    private volatile bool _cancelled;
 
     private bool ViaDotnet => string.IsNullOrEmpty(InfoPruneToolPath) || InfoPruneToolPath!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
@@ -64,9 +71,19 @@ public sealed class PruneModel : ToolTask
         if (!string.IsNullOrEmpty(Threads)) args.AddRange(new[] { "--threads", Threads! });
         if (!string.IsNullOrEmpty(DependencyFile)) args.AddRange(new[] { "--dependency-file", DependencyFile! });
         if (!string.IsNullOrEmpty(ExtraArguments)) args.AddRange(ExtraArguments!.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        // System.CommandLine reads one token per line from a response file.
-        return string.Join("\n", args) + "\n";
+        return string.Join("\n", args.Select(ResponseFileToken)) + "\n";
     }
+
+    /// <summary>
+    /// System.CommandLine splits each response-file line like a command line (on whitespace,
+    /// honouring double quotes) and drops lines that start with '#'; so a token with either is
+    /// quoted. It has no escape for a quote inside quotes, which <see cref="Execute"/> refuses.
+    /// </summary>
+    internal static string ResponseFileToken(string token) =>
+        token.Length == 0 || token.Any(char.IsWhiteSpace) || token[0] == '#' ? $"\"{token}\"" : token;
+
+    protected override string? GetWorkingDirectory() =>
+        string.IsNullOrEmpty(WorkingDirectory) ? base.GetWorkingDirectory() : WorkingDirectory;
 
     protected override string GetResponseFileSwitch(string responseFilePath) => "@" + responseFilePath;
 
@@ -90,7 +107,13 @@ public sealed class PruneModel : ToolTask
             Log.LogError(null, "IP0001", null, Policy, 0, 0, 0, 0, $"policy '{Policy}' not found");
             return false;
         }
+        if (new[] { Model, Policy, Output, Report, DependencyFile }.FirstOrDefault(p => p?.Contains('"') == true) is { } quoted)
+        {
+            Log.LogError(null, "IP0002", null, quoted, 0, 0, 0, 0, $"the path '{quoted}' contains a double quote, which cannot be passed to infoprune");
+            return false;
+        }
         var ok = base.Execute();
+        if (_cancelled) RemoveTemporaryOutputs();
         AppendStepSummary();
         return ok && !Log.HasLoggedErrors;
     }
@@ -102,15 +125,49 @@ public sealed class PruneModel : ToolTask
     protected override bool HandleTaskExecutionErrors()
     {
         if (Log.HasLoggedErrors) return false; // the tool already said what went wrong, with codes
+        if (_cancelled)
+        {
+            // The build is stopping; an "internal error" would only mislead.
+            Log.LogMessage(MessageImportance.High, $"infoprune: pruning '{Model}' was cancelled; the previous pruned model, if any, is unchanged");
+            return false;
+        }
         var (code, text) = ExitCode switch
         {
             2 => ("IP0002", "bad input (model, policy or data)"),
             3 => ("IP1000", "the pruned model failed the accuracy gate"),
             4 => ("IP0200", "the model uses operators InfoPrune cannot prune"),
+            // The dotnet host also exits 1, silently for us, when no `infoprune` command is installed.
+            _ when string.IsNullOrEmpty(InfoPruneToolPath) => ("IP9000",
+                "internal error, or the tool is not installed (dotnet new tool-manifest; dotnet tool install dotnet-infoprune)"),
             _ => ("IP9000", "internal error"),
         };
         Log.LogError(null, code, null, Model, 0, 0, 0, 0, $"infoprune exited with code {ExitCode}: {text}");
         return false;
+    }
+
+    /// <summary>The base class kills the tool (and its children) when the build is cancelled.</summary>
+    public override void Cancel()
+    {
+        _cancelled = true;
+        base.Cancel();
+    }
+
+    /// <summary>
+    /// A killed tool never renamed its temp file into place, so the output is either the last
+    /// complete model or absent; only the temp files (`.NAME.*.tmp` beside the output) are left to sweep.
+    /// </summary>
+    private void RemoveTemporaryOutputs()
+    {
+        foreach (var target in new[] { Output, Report, Report is null ? null : Path.ChangeExtension(Report, ".md") })
+        {
+            var folder = string.IsNullOrEmpty(target) ? null : Path.GetDirectoryName(Path.GetFullPath(target));
+            if (folder is null || !Directory.Exists(folder)) continue;
+            foreach (var temp in Directory.EnumerateFiles(folder, $".{Path.GetFileName(target)}.*.tmp"))
+            {
+                try { File.Delete(temp); }
+                catch (IOException) { /* still held by a dying process: harmless, the next run overwrites it */ }
+            }
+        }
     }
 
     private void AppendStepSummary()
