@@ -155,14 +155,14 @@ public sealed class PruneModelBuildTests
     }
 
     [Fact]
-    public void AnItemWithoutPolicyFailsWithIP0003()
+    public void AnItemWithoutPolicyFailsWithIP0005()
     {
         using var project = new FakeToolProject();
 
         var result = project.Build("-p:TestOmitPolicy=true");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("error IP0003: PruneModel item 'models/net.onnx' has no Policy metadata", result.Output);
+        Assert.Contains("error IP0005: PruneModel item 'models/net.onnx' has no Policy metadata", result.Output);
         Assert.Empty(project.Calls());
     }
 }
