@@ -25,6 +25,7 @@ public static class Cli
             InspectCommand.Create(context, globals),
             EvalCommand.Create(context, globals),
             PruneCommand.Create(context, globals),
+            AnalyzeCommand.Create(context, globals),
             SchemaCommand.Create(context),
         };
         globals.AddTo(root);

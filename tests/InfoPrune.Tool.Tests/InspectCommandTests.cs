@@ -127,3 +127,22 @@ public class InspectCommandTests
         Assert.Equal(new long[] { 1, 6, 28, 28 }, layers[0].Shape);
     }
 }
+
+public class InspectGroupsTests
+{
+    [Fact]
+    public void InspectJsonListsChannelGroupsWithWhyFrozen()
+    {
+        var result = CliRun.Invoke("inspect", InfoPrune.Core.Tests.Support.SharedModels.Path("resnet20_bn.onnx"), "--json");
+        Assert.Equal(0, result.ExitCode);
+        var groups = result.Json().GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(13, groups.Count);
+        Assert.Equal(12, groups.Count(g => g.GetProperty("prunable").GetBoolean()));
+        var frozen = Assert.Single(groups, g => !g.GetProperty("prunable").GetBoolean());
+        Assert.Contains("graph output 'logits'", frozen.GetProperty("frozenReasons")[0].GetString());
+        // The stem and the three residual blocks of stage 1 share one group of 16 channels.
+        var stage1 = groups.Single(g => g.GetProperty("name").GetString()!.StartsWith("/conv1/Conv"));
+        Assert.Equal(16, stage1.GetProperty("size").GetInt32());
+        Assert.Contains(stage1.GetProperty("members").EnumerateArray(), m => m.GetString()!.Contains("layer1.2/conv2"));
+    }
+}

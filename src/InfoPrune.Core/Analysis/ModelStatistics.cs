@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Ops;
 
@@ -23,6 +24,8 @@ public sealed class ModelStatistics
     public string? MacsUnavailableReason { get; }
     /// <summary>Total multiply-accumulates per sample, or null when not traced.</summary>
     public long? TotalMacs => Layers?.Sum(l => l.Macs);
+    /// <summary>The channel groups (prunable or frozen, with reasons); null when the model cannot be traced.</summary>
+    public IReadOnlyList<ChannelGroup>? Groups { get; private init; }
 
     private ModelStatistics(OnnxModel model, IReadOnlyList<UnsupportedOperator> unsupported,
         IReadOnlyList<LayerCost>? layers, string? macsUnavailableReason)
@@ -53,6 +56,7 @@ public sealed class ModelStatistics
         var reason = MacCounter.WhyNotTraceable(model.Graph);
         if (reason != null)
             return new ModelStatistics(model, unsupported, null, reason);
-        return new ModelStatistics(model, unsupported, MacCounter.Trace(model, registry), null);
+        var graph = DependencyGraph.Analyze(model, registry);
+        return new ModelStatistics(model, unsupported, MacCounter.Trace(model, registry), null) { Groups = graph.Groups };
     }
 }

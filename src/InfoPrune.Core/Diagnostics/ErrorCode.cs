@@ -27,6 +27,8 @@ public static class GeneralErrors
     public static readonly ErrorCode BadArgument = ErrorCode.Input(2);
     /// <summary>An output file could not be written.</summary>
     public static readonly ErrorCode CannotWrite = ErrorCode.Input(3);
+    /// <summary>A PruneModel item in a project file has no Policy metadata (raised by the MSBuild targets).</summary>
+    public static readonly ErrorCode MissingPolicyMetadata = ErrorCode.Input(5);
     /// <summary>The run was cancelled (Ctrl+C); nothing was written.</summary>
     public static readonly ErrorCode Cancelled = ErrorCode.Input(4);
     /// <summary>An unexpected failure inside the tool.</summary>

@@ -91,7 +91,8 @@ public sealed class ChannelFlow
         {
             var rx = x.Group.Root();
             var ry = y.Group.Root();
-            if (rx != ry) rx.Absorb(ry);
+            // The older group absorbs the newer, so a coupled group is named after its first producer.
+            if (rx != ry) (rx.Id <= ry.Id ? rx : ry).Absorb(rx.Id <= ry.Id ? ry : rx);
         }
         return a;
     }

@@ -19,6 +19,19 @@ public enum MemberRole
 /// </summary>
 public sealed record ChannelMember(string Initializer, int Axis, long Offset, long Block, MemberRole Role, string Node, string? ConsumedValue = null)
 {
+    /// <summary>
+    /// Which of the group's channels (0..<paramref name="groupSize"/>-1) owns element
+    /// <paramref name="flatIndex"/> of the initializer (row-major, <paramref name="shape"/>), or -1
+    /// when the element lies outside this member's slice.
+    /// </summary>
+    public int ChannelOf(long flatIndex, IReadOnlyList<long> shape, int groupSize)
+    {
+        long inner = 1;
+        for (var d = Axis + 1; d < shape.Count; d++) inner *= shape[d];
+        var relative = flatIndex / inner % shape[Axis] - Offset;
+        return relative < 0 || relative >= groupSize * Block ? -1 : (int)(relative / Block);
+    }
+
     public override string ToString() => $"{Node}:{Initializer}[axis {Axis}, offset {Offset}, block {Block}, {Role}]";
 }
 

@@ -1,5 +1,6 @@
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Methods.Baselines;
+using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Methods;
@@ -15,6 +16,7 @@ public static class MethodCatalog
         "l1" => MagnitudeMethod.L1,
         "l2" => MagnitudeMethod.L2,
         "random" => new RandomMethod(),
-        _ => throw new InfoPruneException(NotAvailable, $"method '{method.Name}' is not available in this build (available: l1, l2, random)", policyPath),
+        _ when InformationMethods.Handles(method) => InformationMethods.Create(method),
+        _ => throw new InfoPruneException(NotAvailable, $"method '{method.Name}' is not available in this build (available: l1, l2, random, entropy, mutual-information, kl-selectivity, js-separation, labeled-mi, hybrid)", policyPath),
     };
 }

@@ -48,6 +48,7 @@ public sealed class PrunePipeline
         var policy = Step("load", "reading policy and model", () => PolicyLoader.Load(request.PolicyPath));
         var modelBytes = File.ReadAllBytes(request.ModelPath);
         var model = OnnxModel.Parse(modelBytes, request.ModelPath);
+        if (request.DependencyFile != null) WriteDependencies(request.DependencyFile, request.ModelPath, policy);
         var gate = policy.Gate with { MinAccuracy = request.MinAccuracyOverride ?? policy.Gate.MinAccuracy };
         var options = DatasetBatchSource.OptionsFor(model, ToPreprocessing(policy.Data.Preprocess));
         using var validation = Open(policy.Data.Validation, options);
@@ -58,10 +59,18 @@ public sealed class PrunePipeline
         var cost = new CostModel(graph);
         var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
         var context = new MethodContext { Seed = policy.Seed };
+        if (method is IPlanningMethod)
+        {
+            var calibration = policy.Data.Calibration.From == CalibrationSource.Train && train != null ? train : validation;
+            context = Step("measure", $"measuring activations on {policy.Data.Calibration.Samples} calibration samples", () =>
+                new MethodContext { Seed = policy.Seed, Measurements = Measure(graph, calibration, policy) });
+        }
         cancellation.ThrowIfCancellationRequested();
 
-        var plan = Step("plan", $"scoring channels with {method.Name}", () =>
-            ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
+        var plan = Step("plan", $"scoring channels with {method.Name}", () => method is IPlanningMethod planner
+            ? planner.Plan(graph, context, policy.Target, policy.Constraints)
+            : ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
+        var warnings = (method as IPlanningMethod)?.Warnings.Select(w => w.ToCanonicalString()).ToArray() ?? Array.Empty<string>();
         var pruned = Step("surgery", "removing channels", () => Surgery.Apply(graph, plan));
         cancellation.ThrowIfCancellationRequested();
 
@@ -119,6 +128,7 @@ public sealed class PrunePipeline
             ParityMaxAbsDifference = parity,
             FineTune = fineTune,
             Steps = _steps.ToArray(),
+            Warnings = warnings,
             Outcome = verdict.Passed ? "pruned" : "gate-failed",
         };
 
@@ -133,6 +143,27 @@ public sealed class PrunePipeline
         }
         AtomicFile.WriteAllBytes(outputPath, finalBytes);
         return new PruneOutcome(report, outputPath, reportPath);
+    }
+
+    /// <summary>
+    /// The calibration pass: a seeded random subset of the calibration split (samples drawn
+    /// without replacement), run once through the unpruned model.
+    /// </summary>
+    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy)
+    {
+        const int batchSize = 256;
+        var samples = Math.Min(policy.Data.Calibration.Samples, data.Count);
+        var batches = new BatchStream(data, new BatchOptions(batchSize) { ShuffleSeed = policy.Seed }).Epoch()
+            .Take((samples + batchSize - 1) / batchSize);
+        using var executor = GraphExecutor.Create(graph.Model);
+        return Measurement.CalibrationPass.Run(executor, graph, batches, Methods.Information.InformationMethods.MeasurementOptionsFor(policy.Method));
+    }
+
+    private static void WriteDependencies(string path, string modelPath, PrunePolicy policy)
+    {
+        var files = new List<string> { Path.GetFullPath(modelPath), policy.SourcePath, policy.Data.Validation.Images, policy.Data.Validation.Labels };
+        if (policy.Data.Train is { } train) files.AddRange(new[] { train.Images, train.Labels });
+        AtomicFile.WriteAllText(path, string.Join("\n", files.Distinct()) + "\n");
     }
 
     private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) => LabeledDataset.Open(files.Images, files.Labels, options);

@@ -11,6 +11,11 @@ public sealed record PruneRequest(string ModelPath, string PolicyPath)
     public double? MinAccuracyOverride { get; init; }
     /// <summary>Threads for TorchSharp and ONNX Runtime; 0 = all cores.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// When set, the files the run read (model, policy, data) are listed here, one per line, so a
+    /// build can re-run pruning when any of them changes.
+    /// </summary>
+    public string? DependencyFile { get; init; }
     /// <summary>Skips the latency measurement (tests, quick runs).</summary>
     public bool MeasureLatency { get; init; } = true;
 

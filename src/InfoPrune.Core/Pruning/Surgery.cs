@@ -81,11 +81,10 @@ public static class Surgery
             for (var d = shape.Length - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
             for (long flat = 0; flat < w.Length; flat++)
             {
+                var channel = member.ChannelOf(flat, shape, group.Size);
+                if (channel < 0 || kept.Contains(channel)) continue;
                 var inIndex = flat / strides[member.Axis] % shape[member.Axis];
-                var relative = inIndex - member.Offset;
-                if (relative < 0 || relative >= group.Size * member.Block) continue;
-                var channel = (int)(relative / member.Block);
-                if (kept.Contains(channel) || inIndex >= means.Length) continue;
+                if (inIndex >= means.Length) continue;
                 var o = flat / strides[outAxis] % shape[outAxis];
                 delta[o] += w[(int)flat] * means[inIndex];
             }

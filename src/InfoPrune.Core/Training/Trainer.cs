@@ -97,12 +97,14 @@ public sealed class Trainer
         var epochs = new List<EpochSummary>(Options.Epochs);
         using var optimizer = OptimizerFactory.Create(Options, student.Parameters);
         using var batchTensors = new BatchTensors();
-        // Sums over the epoch, kept on the device so a step never waits for a read.
+        // Sums over the epoch, kept on the device so a step never waits for a read; the loss in
+        // float64 so thousands of per-batch additions do not round away.
         using var lossSum = torch.zeros(1, ScalarType.Float64, device).DetachFromDisposeScope();
         using var correctSum = torch.zeros(1, ScalarType.Int64, device).DetachFromDisposeScope();
         var clock = Stopwatch.StartNew();
         int globalStep = 0;
         long images = 0;
+        double appliedRate = Options.LearningRate;
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
         {
@@ -115,8 +117,8 @@ public sealed class Trainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rate = schedule.RateAt(globalStep);
-                OptimizerFactory.SetLearningRate(optimizer, rate);
-                using (var scope = torch.NewDisposeScope())
+                if (rate != appliedRate) OptimizerFactory.SetLearningRate(optimizer, appliedRate = rate);
+                using (torch.NewDisposeScope())
                 {
                     var input = batchTensors.Images(batch);
                     var labels = batchTensors.Labels(batch, device);
@@ -128,7 +130,7 @@ public sealed class Trainer
                     optimizer.step();
                     using (torch.no_grad())
                     {
-                        lossSum.add_(loss.detach().to(ScalarType.Float64), alpha: batch.Count);
+                        lossSum.add_(loss.detach(), alpha: batch.Count);
                         correctSum.add_(logits.argmax(1).eq(labels).sum());
                     }
                 }

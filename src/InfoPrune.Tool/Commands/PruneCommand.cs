@@ -24,10 +24,11 @@ internal static class PruneCommand
             if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
         });
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
+        var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
 
         var command = new Command("prune", "Prune a model as a policy says, fine-tune it, gate it on accuracy, and write the smaller ONNX file.")
         {
-            model, policy, output, report, minAccuracy, noLatency,
+            model, policy, output, report, minAccuracy, noLatency, dependencies,
         };
         command.SetAction(parse => Run(context, new PruneRequest(parse.GetValue(model)!, parse.GetValue(policy)!)
         {
@@ -36,6 +37,7 @@ internal static class PruneCommand
             MinAccuracyOverride = parse.GetValue(minAccuracy),
             Threads = parse.GetValue(globals.Threads),
             MeasureLatency = !parse.GetValue(noLatency),
+            DependencyFile = parse.GetValue(dependencies),
         }));
         return command;
     }

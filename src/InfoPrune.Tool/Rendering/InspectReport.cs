@@ -51,6 +51,28 @@ internal static class InspectReport
                 json.WriteEndArray();
             }
 
+            if (stats.Groups == null) json.WriteNull("groups");
+            else
+            {
+                json.WriteStartArray("groups");
+                foreach (var group in stats.Groups)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", group.Id);
+                    json.WriteString("name", group.Name);
+                    json.WriteNumber("size", group.Size);
+                    json.WriteBoolean("prunable", group.IsPrunable);
+                    json.WriteStartArray("frozenReasons");
+                    foreach (var reason in group.FrozenReasons) json.WriteStringValue(reason);
+                    json.WriteEndArray();
+                    json.WriteStartArray("members");
+                    foreach (var member in group.Members) json.WriteStringValue(member.ToString());
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+
             json.WriteStartArray("unsupported");
             foreach (var u in stats.Unsupported)
             {
@@ -100,6 +122,16 @@ internal static class InspectReport
                     Formats.Count(layer.Macs), Formats.Percent((double)layer.Macs / sum));
             layers.SetFooter("total", "", "", Formats.Count(stats.TotalMacs ?? 0), "");
             layers.Write(output, rich);
+        }
+
+        if (stats.Groups != null)
+        {
+            output.WriteLine();
+            var groups = new TextTable("Channel groups", ("Id", true), ("Group", false), ("Channels", true), ("Tensors", true), ("Prunable", false));
+            foreach (var g in stats.Groups)
+                groups.AddRow(g.Id.ToString(), g.Name, Formats.Count(g.Size), Formats.Count(g.Members.Count),
+                    g.IsPrunable ? "yes" : "no: " + string.Join("; ", g.FrozenReasons));
+            groups.Write(output, rich);
         }
 
         if (stats.Unsupported.Count > 0)

@@ -132,6 +132,17 @@ public class HardShapeTests
         var model = OnnxModel.Load(SharedModels.Path(file));
         AssertPrunesLikeZeroing(model, new long[] { 2, 1, 28, 28 }, prunable);
     }
+
+    /// <summary>VGG with BatchNorm, Inception-style concat branches, MobileNet-style depthwise + ReLU6 + squeeze-excitation.</summary>
+    [Theory]
+    [InlineData("vgg_bn.onnx", 5)]
+    [InlineData("inception.onnx", 6)]
+    [InlineData("mobilenet.onnx", 5)]
+    public void OtherPyTorchArchitecturesPruneLikeZeroing(string file, int prunable)
+    {
+        var model = OnnxModel.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", file));
+        AssertPrunesLikeZeroing(model, new long[] { 2, 1, 28, 28 }, prunable);
+    }
 }
 
 public class KeepAllTests

@@ -22,14 +22,10 @@ public static class PruningAssert
             {
                 var tensor = graph.Model.Graph.Initializers[member.Initializer];
                 var values = zeroed.TryGetValue(member.Initializer, out var v) ? v : tensor.ToFloatArray();
-                var shape = tensor.Shape.ToArray();
-                long inner = 1;
-                for (var d = member.Axis + 1; d < shape.Length; d++) inner *= shape[d];
                 for (long flat = 0; flat < values.Length; flat++)
                 {
-                    var index = flat / inner % shape[member.Axis] - member.Offset;
-                    if (index < 0 || index >= group.Size * member.Block) continue;
-                    if (!kept.Contains((int)(index / member.Block))) values[flat] = 0;
+                    var channel = member.ChannelOf(flat, tensor.Shape, group.Size);
+                    if (channel >= 0 && !kept.Contains(channel)) values[flat] = 0;
                 }
                 zeroed[member.Initializer] = values;
             }

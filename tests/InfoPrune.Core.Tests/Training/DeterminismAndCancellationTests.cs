@@ -7,6 +7,7 @@ using TorchSharp;
 
 namespace InfoPrune.Core.Tests.Training;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public class DeterminismAndCancellationTests
 {
     private static byte[] TrainedBytes(OnnxModel model, FineTuneOptions options, int samples = 256)
@@ -31,6 +32,17 @@ public class DeterminismAndCancellationTests
         var second = TrainedBytes(model, Shuffled);
         Assert.NotEqual(model.ToBytes(), first);
         Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void DropoutMasksComeFromTheSeedNotFromEarlierUseOfTheGenerator()
+    {
+        var model = ToyProblem.Mlp(dropout: true);
+        var first = TrainedBytes(model, Shuffled);
+        torch.rand(100).Dispose();   // advances libtorch's global generator between the runs
+        var second = TrainedBytes(model, Shuffled);
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, TrainedBytes(ToyProblem.Mlp(dropout: false), Shuffled));
     }
 
     [Fact]

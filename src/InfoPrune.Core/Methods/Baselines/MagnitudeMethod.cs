@@ -28,16 +28,12 @@ public sealed class MagnitudeMethod : IImportanceMethod
             {
                 var tensor = graph.Model.Graph.Initializers[member.Initializer];
                 var values = tensor.Floats;
-                var shape = tensor.Shape;
-                long inner = 1;
-                for (var d = member.Axis + 1; d < shape.Count; d++) inner *= shape[d];
-                var axisLength = shape[member.Axis];
                 for (var flat = 0; flat < values.Length; flat++)
                 {
-                    var index = flat / inner % axisLength - member.Offset;
-                    if (index < 0 || index >= group.Size * member.Block) continue;
+                    var channel = member.ChannelOf(flat, tensor.Shape, group.Size);
+                    if (channel < 0) continue;
                     var v = values[flat];
-                    scores[index / member.Block] += _squared ? (double)v * v : Math.Abs(v);
+                    scores[channel] += _squared ? (double)v * v : Math.Abs(v);
                 }
             }
             if (_squared) for (var i = 0; i < scores.Length; i++) scores[i] = Math.Sqrt(scores[i]);

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;

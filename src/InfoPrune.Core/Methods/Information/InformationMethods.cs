@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Policy;
 

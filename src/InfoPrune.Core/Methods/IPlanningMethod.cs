@@ -3,7 +3,7 @@ using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 
-namespace InfoPrune.Core.Methods.Information;
+namespace InfoPrune.Core.Methods;
 
 /// <summary>
 /// A method that makes its own plan from its scores, because the plain

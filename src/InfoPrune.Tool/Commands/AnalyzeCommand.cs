@@ -1,0 +1,264 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using InfoPrune.Core.Analysis.Neurons;
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Execution;
+using InfoPrune.Core.Measurement;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Reporting;
+
+namespace InfoPrune.Tool.Commands;
+
+/// <summary>
+/// <c>infoprune analyze MODEL --images FILE --labels FILE [--out DIR]</c>: the neuron-importance
+/// paper's analysis — per-unit measures, per-layer distributions and layer-wise cumulative
+/// ablation curves (by each measure low→high and high→low, and at random; with and without bias
+/// balancing) — written as data files and an HTML report, with a per-layer summary on stdout.
+/// </summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(ToolContext context, GlobalOptions globals)
+    {
+        var model = new Argument<string>("model") { Description = "The ONNX classifier to analyse (never modified)." };
+        var images = new Option<string>("--images") { Description = "Image file (IDX, NPY; optionally gzipped).", Required = true };
+        var labels = new Option<string>("--labels") { Description = "Label file matching --images.", Required = true };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder for units.json/csv, layers.json, ablation.json/csv and report.html.",
+            DefaultValueFactory = _ => "infoprune-analysis",
+        };
+        var samples = new Option<int>("--samples") { Description = "Calibration samples: the first N of the data.", DefaultValueFactory = _ => 2000 };
+        var evalSamples = new Option<int>("--eval-samples")
+        {
+            Description = "Samples accuracy is measured on: the N after the calibration samples (the first N when the data is too small).",
+            DefaultValueFactory = _ => 2000,
+        };
+        var steps = new Option<int>("--steps") { Description = "Points per curve, from 0% to 100% of a layer ablated.", DefaultValueFactory = _ => 11 };
+        var seeds = new Option<int>("--seeds") { Description = "Random orderings per layer.", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random orderings.", DefaultValueFactory = _ => 42 };
+        var bins = new Option<int?>("--bins")
+        {
+            Description = "Quantize each unit into this many equal-width bins instead of one bit at the activation's threshold (0 for ReLU, 0.5 for sigmoid).",
+        };
+        foreach (var option in new Option[] { samples, evalSamples, steps, seeds, bins }) OptionRules.RequirePositive(option);
+        bins.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() == 1) result.AddError("--bins must be at least 2 (one bit is the default).");
+        });
+        steps.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() == 1) result.AddError("--steps must be at least 2 (a curve needs both ends).");
+        });
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
+
+        var command = new Command("analyze", "Score every unit by information measures and draw layer-wise cumulative ablation curves.")
+        {
+            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, json,
+        };
+        command.SetAction(parse => Run(context, new Request(
+            parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(labels)!, parse.GetValue(output)!,
+            new NeuronAnalysisOptions
+            {
+                CalibrationSamples = parse.GetValue(samples),
+                EvaluationSamples = parse.GetValue(evalSamples),
+                Steps = parse.GetValue(steps),
+                RandomSeeds = parse.GetValue(seeds),
+                Seed = parse.GetValue(seed),
+                Measurement = parse.GetValue(bins) is { } k
+                    ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
+                    : MeasurementOptions.Default,
+            },
+            parse.GetValue(json), parse.GetValue(globals.Threads))));
+        return command;
+    }
+
+    private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads);
+
+    private static int Run(ToolContext context, Request request)
+    {
+        RequireFiles(request.Model, request.Images, request.Labels);
+        var model = OnnxModel.Load(request.Model);
+        OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
+        var data = context.Datasets.Open(request.Images, request.Labels, model);
+        using var release = data as IDisposable;
+        DeviceChoice.UseThreads(request.Threads);
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // Stop between evaluations; nothing is written unless the analysis finishes.
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        NeuronAnalysisResult result;
+        IReadOnlyList<string> files;
+        try
+        {
+            var progress = new ProgressLine(context.Error, context.RichOutput);
+            result = NeuronAnalysis.Run(model, data, request.Options, progress, cancellation.Token);
+            progress.Finish();
+            files = NeuronAnalysisFiles.WriteAll(result, request.Output);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        if (request.Json) WriteJson(context.Out, request, result, files);
+        else WriteText(context.Out, request, result);
+        return 0;
+    }
+
+    private static void WriteText(TextWriter output, Request request, NeuronAnalysisResult result)
+    {
+        output.WriteLine($"{request.Model}: accuracy {Pct(result.OriginalAccuracy)} on {result.EvaluationSamples} samples; " +
+            $"measures from {result.CalibrationSamples} samples ({result.Quantizer}); {result.Timings.Evaluations} ablation evaluations in {Sec(result.Timings.AblationSeconds)} ({Sec(result.Timings.TotalSeconds)} total)");
+        foreach (var note in result.Notes) output.WriteLine($"note: {note}");
+        output.WriteLine("Mean accuracy over each curve (area), layer by layer:");
+        foreach (var layer in result.Layers)
+        {
+            output.WriteLine($"  {layer.Name} ({layer.Units.Count} units{(layer.Activation is { } a ? ", " + a : "")}):");
+            foreach (var s in new[] { layer.Summary, layer.FirstHalf })
+            {
+                var part = s.UpToFraction >= 1 ? "whole curve" : "0–50%";
+                output.WriteLine($"    {part,-11} to zero:  MI low→high {Pct(s.Plain.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
+                    $"random {Pct(s.RandomPlain)} → {Verdict(s.MutualInformationAdvantagePlain, "MI better than random", "MI worse than random")}");
+                if (s.Balanced == null) continue;
+                output.WriteLine($"    {part,-11} balanced: MI low→high {Pct(s.Balanced.GetValueOrDefault(LayerAblationSummary.MutualInformationLowFirst, double.NaN))}, " +
+                    $"random {Pct(s.RandomBalanced)} → {Verdict(s.MutualInformationAdvantageBalanced, "MI better than random", "MI worse than random")}");
+                output.WriteLine($"    {part,-11} balancing {Verdict(s.BalancingGain, "helps", "hurts")} (random orders {Signed(s.BalancingGainRandom)}, MI low→high {Signed(s.BalancingGainMutualInformation)})");
+            }
+            if (layer.Note != null) output.WriteLine($"    {layer.Note}");
+        }
+        output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(request.Output, "report.html"))}");
+    }
+
+    private static void WriteJson(TextWriter output, Request request, NeuronAnalysisResult result, IReadOnlyList<string> files)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", request.Model);
+            json.WriteString("out", Path.GetFullPath(request.Output));
+            json.WriteNumber("originalAccuracy", result.OriginalAccuracy);
+            json.WriteNumber("calibrationSamples", result.CalibrationSamples);
+            json.WriteNumber("evaluationSamples", result.EvaluationSamples);
+            json.WriteBoolean("samplesOverlap", result.SamplesOverlap);
+            json.WriteString("quantizer", result.Quantizer);
+            json.WriteNumber("steps", result.Steps);
+            json.WriteNumber("randomSeeds", result.RandomSeeds);
+            json.WriteNumber("evaluations", result.Timings.Evaluations);
+            json.WriteNumber("seconds", result.Timings.TotalSeconds);
+            json.WriteNumber("ablationSeconds", result.Timings.AblationSeconds);
+            json.WriteStartArray("layers");
+            foreach (var layer in result.Layers)
+            {
+                var s = layer.Summary;
+                json.WriteStartObject();
+                json.WriteString("layer", layer.Name);
+                json.WriteNumber("groupId", layer.GroupId);
+                json.WriteNumber("units", layer.Units.Count);
+                if (layer.Activation is { } activation) json.WriteString("activation", activation); else json.WriteNull("activation");
+                Comparisons(json, s);
+                json.WriteStartObject("firstHalf");
+                Comparisons(json, layer.FirstHalf);
+                json.WriteEndObject();
+                json.WriteStartObject("meanAccuracy");
+                foreach (var (ordering, value) in s.Plain) json.WriteNumber(ordering, value);
+                json.WriteEndObject();
+                if (s.Balanced != null)
+                {
+                    json.WriteStartObject("meanAccuracyBalanced");
+                    foreach (var (ordering, value) in s.Balanced) json.WriteNumber(ordering, value);
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("files");
+            foreach (var file in files) json.WriteStringValue(file);
+            json.WriteEndArray();
+            json.WriteStartArray("notes");
+            foreach (var note in result.Notes) json.WriteStringValue(note);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>The paper's two comparisons for one part of the curves.</summary>
+    private static void Comparisons(Utf8JsonWriter json, LayerAblationSummary s)
+    {
+        Number(json, "miLowFirst", s.Plain.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mi) ? mi : null);
+        Number(json, "random", s.RandomPlain);
+        Number(json, "miAdvantage", s.MutualInformationAdvantagePlain);
+        Number(json, "miLowFirstBalanced", s.Balanced?.TryGetValue(LayerAblationSummary.MutualInformationLowFirst, out var mb) == true ? mb : null);
+        Number(json, "randomBalanced", s.RandomBalanced);
+        Number(json, "miAdvantageBalanced", s.MutualInformationAdvantageBalanced);
+        Number(json, "balancingGain", s.BalancingGain);
+        Number(json, "balancingGainRandom", s.BalancingGainRandom);
+        Number(json, "balancingGainMi", s.BalancingGainMutualInformation);
+        Number(json, "balancingGainAllOrderings", s.BalancingGainAllOrderings);
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v)) json.WriteNumber(name, v);
+        else json.WriteNull(name);
+    }
+
+    private static string Pct(double? value) => value is { } v && !double.IsNaN(v) ? (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "—";
+
+    private static string Signed(double? value) => value is { } v && !double.IsNaN(v)
+        ? (v >= 0 ? "+" : "−") + Math.Abs(v * 100).ToString("0.00", CultureInfo.InvariantCulture) + " pt"
+        : "—";
+
+    private static string Verdict(double? difference, string positive, string negative) =>
+        difference is { } d && !double.IsNaN(d) ? $"{Signed(d)} ({(d >= 0 ? positive : negative)})" : "—";
+
+    private static string Sec(double seconds) => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+    private static void RequireFiles(params string[] paths)
+    {
+        var bag = new DiagnosticBag();
+        foreach (var path in paths.Where(p => !File.Exists(p)))
+            bag.Error(GeneralErrors.FileNotFound, $"file '{Path.GetFullPath(path)}' not found", path);
+        bag.ThrowIfErrors();
+    }
+
+    /// <summary>Progress on the error stream: one rewritten line on a terminal, a line per tenth otherwise.</summary>
+    private sealed class ProgressLine : IProgress<NeuronAnalysisProgress>
+    {
+        private readonly TextWriter _writer;
+        private readonly bool _live;
+        private string? _lastStep;
+        private int _lastTenth = -1;
+
+        public ProgressLine(TextWriter writer, bool live) { _writer = writer; _live = live; }
+
+        public void Report(NeuronAnalysisProgress value)
+        {
+            if (_live)
+            {
+                var fraction = value.Fraction is { } f ? $" {f * 100:0}%" : "";
+                _writer.Write($"\r\u001b[2K[{value.Step}]{fraction} {value.Message}");
+                return;
+            }
+            var tenth = value.Fraction is { } p ? (int)(p * 10) : -1;
+            if (value.Step == _lastStep && tenth == _lastTenth) return;
+            _lastStep = value.Step;
+            _lastTenth = tenth;
+            _writer.WriteLine($"infoprune: [{value.Step}] {value.Message}");
+        }
+
+        public void Finish()
+        {
+            if (_live) _writer.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Methods;
+using InfoPrune.Core.Methods.Baselines;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+using InfoPrune.Core.Tests.Support;
+
+namespace InfoPrune.Core.Tests.Pruning;
+
+public class ChannelSelectorTests
+{
+    private static DependencyGraph LeNet() => DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+
+    private static IReadOnlyDictionary<int, double[]> L1(DependencyGraph graph) => MagnitudeMethod.L1.Score(graph, new MethodContext());
+
+    [Fact]
+    public void UniformRatioKeepsTheSameFractionOfEveryGroupAndTheHighestScores()
+    {
+        var graph = LeNet();
+        var scores = L1(graph);
+        var plan = ChannelSelector.Select(graph, scores, new TargetPolicy(TargetKind.Ratio, 0.5), ConstraintsPolicy.Default, true, "l1");
+        foreach (var group in graph.PrunableGroups)
+        {
+            var keep = plan.KeptIndices(group);
+            Assert.Equal((int)Math.Ceiling(group.Size * 0.5), keep.Count);
+            var weakestKept = keep.Min(i => scores[group.Id][i]);
+            var strongestRemoved = Enumerable.Range(0, group.Size).Except(keep).Max(i => scores[group.Id][i]);
+            Assert.True(weakestKept >= strongestRemoved);
+        }
+    }
+
+    [Theory]
+    [InlineData(TargetKind.Macs, true)]
+    [InlineData(TargetKind.Macs, false)]
+    [InlineData(TargetKind.Params, true)]
+    [InlineData(TargetKind.Params, false)]
+    public void BudgetIsMetByGlobalRankingOrUniformBisection(TargetKind kind, bool global)
+    {
+        var graph = LeNet();
+        var cost = new CostModel(graph);
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(kind, 0.5), ConstraintsPolicy.Default, global, "l1");
+        var (parameters, macs) = cost.Cost(plan);
+        var (achieved, original) = kind == TargetKind.Macs ? (macs, cost.OriginalMacs) : (parameters, cost.OriginalParams);
+        Assert.InRange((double)achieved / original, 0.40, 0.5);
+        // The cost model agrees with the model surgery actually produces.
+        var pruned = new CostModel(DependencyGraph.Analyze(Surgery.Apply(graph, plan)));
+        Assert.Equal(macs, pruned.OriginalMacs);
+        Assert.Equal(parameters, pruned.OriginalParams);
+    }
+
+    [Fact]
+    public void MinChannelsAndMaxRatioBoundEveryGroup()
+    {
+        var graph = LeNet();
+        var constraints = ConstraintsPolicy.Default with { MinChannels = 5, MaxRatio = 0.25 };
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(TargetKind.Ratio, 0.01), constraints, true, "l1");
+        foreach (var group in graph.PrunableGroups)
+        {
+            var kept = plan.KeptIndices(group).Count;
+            Assert.True(kept >= Math.Min(group.Size, 5));
+            Assert.True(group.Size - kept <= Math.Floor(group.Size * 0.25), $"{group}: kept {kept}");
+        }
+    }
+
+    [Fact]
+    public void RoundToGivesMultiplesAndExcludedGroupsStayWhole()
+    {
+        var graph = LeNet();
+        var constraints = ConstraintsPolicy.Default with
+        {
+            RoundTo = 8,
+            Exclude = ImmutableArray.Create(NodeSelector.Exact("/conv1/Conv"), NodeSelector.Pattern("fc2")),
+        };
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(TargetKind.Ratio, 0.3), constraints, true, "l1");
+        foreach (var group in graph.PrunableGroups)
+        {
+            var kept = plan.KeptIndices(group).Count;
+            if (group.Name is "/conv1/Conv" or "/fc2/Gemm") Assert.Equal(group.Size, kept);
+            else Assert.True(kept % 8 == 0 || kept == group.Size, $"{group}: kept {kept}");
+        }
+    }
+
+    [Fact]
+    public void RandomMethodIsSeeded()
+    {
+        var graph = LeNet();
+        var a = new RandomMethod().Score(graph, new MethodContext { Seed = 1 });
+        var b = new RandomMethod().Score(graph, new MethodContext { Seed = 1 });
+        var c = new RandomMethod().Score(graph, new MethodContext { Seed = 2 });
+        Assert.Equal(a[0], b[0]);
+        Assert.NotEqual(a[0], c[0]);
+    }
+
+    [Fact]
+    public void L2ScoresAreTheNormOfTheGroupsSlices()
+    {
+        var graph = LeNet();
+        var conv1 = graph.Groups.Single(g => g.Name == "/conv1/Conv");
+        var expected = 0.0;
+        foreach (var member in conv1.Members)
+        {
+            var tensor = graph.Model.Graph.Initializers[member.Initializer];
+            var values = tensor.ToFloatArray();
+            var inner = tensor.Shape.Skip(member.Axis + 1).Aggregate(1L, (x, y) => x * y);
+            for (var i = 0; i < values.Length; i++)
+                if (i / inner % tensor.Shape[member.Axis] == member.Offset + 0) expected += values[i] * (double)values[i];
+        }
+        Assert.Equal(Math.Sqrt(expected), MagnitudeMethod.L2.Score(graph, new MethodContext())[conv1.Id][0], 6);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using InfoPrune.Core.Tests.Support;
+using InfoPrune.Tool.Tests.Support;
+
+namespace InfoPrune.Tool.Tests;
+
+public class AnalyzeCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"infoprune-analyze-test-{Guid.NewGuid():N}");
+
+    public AnalyzeCommandTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void ReluMlpWritesEveryFileAndLowMiAblationBeatsRandomInTheFirstLayer()
+    {
+        // 500 samples to measure, the next 500 to evaluate, five points per curve.
+        var (images, labels) = FashionSubset.Write(_directory, "t10k", 1000);
+        var output = Path.Combine(_directory, "analysis");
+
+        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+            "--samples", "500", "--eval-samples", "500", "--steps", "5", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summary = result.Json();
+        Assert.False(summary.GetProperty("samplesOverlap").GetBoolean());
+        Assert.InRange(summary.GetProperty("originalAccuracy").GetDouble(), 0.8, 0.95);
+        foreach (var file in new[] { "units.json", "units.csv", "layers.json", "ablation.json", "ablation.csv", "report.html" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        foreach (var file in new[] { "units.json", "layers.json", "ablation.json" })
+            using (JsonDocument.Parse(File.ReadAllText(Path.Combine(output, file)))) { }
+        Assert.Equal(1 + 300 + 100, File.ReadAllLines(Path.Combine(output, "units.csv")).Length);
+
+        // fc3 reaches the output and is frozen; fc1 (300 units) and fc2 (100) are the hidden layers.
+        var layers = summary.GetProperty("layers").EnumerateArray().ToArray();
+        Assert.Equal(new[] { 300, 100 }, layers.Select(l => l.GetProperty("units").GetInt32()));
+        var first = layers[0];
+        Assert.Equal("Relu", first.GetProperty("activation").GetString());
+        // The paper's Section 5.3: ablating low-MI units first costs less accuracy than ablating at random.
+        Assert.True(first.GetProperty("miLowFirst").GetDouble() >= first.GetProperty("random").GetDouble(), first.ToString());
+        Assert.True(first.GetProperty("firstHalf").GetProperty("miLowFirst").GetDouble() >= first.GetProperty("firstHalf").GetProperty("random").GetDouble(), first.ToString());
+    }
+
+    [Fact]
+    public void TextSummaryNamesEachLayerAndTheReport()
+    {
+        var (images, labels) = FashionSubset.Write(_directory, "t10k", 300);
+        var output = Path.Combine(_directory, "text");
+
+        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+            "--samples", "300", "--eval-samples", "300", "--steps", "3", "--seeds", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("/fc1/Gemm (300 units, Relu)", result.Out);
+        Assert.Contains("/fc2/Gemm (100 units, Relu)", result.Out);
+        Assert.Contains("MI low→high", result.Out);
+        Assert.Contains("0–50%", result.Out);
+        Assert.Contains("overlap", result.Out);
+        Assert.Contains(Path.Combine(output, "report.html"), result.Out);
+    }
+
+    [Theory]
+    [InlineData("analyze", "m.onnx", "--labels", "l")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--steps", "1")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--samples", "0")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--seeds", "-1")]
+    public void InvalidArgumentsAreBadInput(params string[] args)
+    {
+        var result = CliRun.Invoke(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public void MissingFilesAreReportedTogether()
+    {
+        var missing = Path.Combine(_directory, "missing");
+
+        var result = CliRun.Invoke("analyze", missing + ".onnx", "--images", missing + "-images", "--labels", missing + "-labels");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(3, result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("error IP0001")));
+    }
+}
