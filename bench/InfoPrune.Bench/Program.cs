@@ -18,7 +18,14 @@ static int Usage()
         usage: InfoPrune.Bench <command> [options] [models...]
           describe <model.onnx>      nodes, attributes and initializer shapes
           training [models]          train-mode throughput (default: lenet5 resnet20_bn resnet20)
-              --batch 128 --threads 2 --warmup N --steps N --breakdown 1 --models DIR --data DIR
+              --batch 128 --threads 2 --warmup N --steps N --block N --models DIR --data DIR
+              --pytorch /usr/bin/python3   interleave bench/pytorch/train_throughput.py's steps
+              --twin 1                     also the hand-written TorchSharp twin (executor overhead)
+              --breakdown 1                forward/backward/step ms and per-op forward ms
+              --reinit 1                   random weights instead of the trained ones
+          eval [models]              executor (no_grad) vs ONNX Runtime images/s
+              --batches 1,128 --threads 2 --rounds 6 --side both|infoprune|ort|torchsharp
+          micro                      single ops fwd+bwd at the models' shapes (vs bench/pytorch/micro.py)
         """);
     return 2;
 }
