@@ -66,11 +66,15 @@ public sealed class ChannelFlow
 
     /// <summary>Records an attribute (e.g. a depthwise `group`) whose value is the space's kept width.</summary>
     public void AddAttributeEdit(OnnxNode node, string attribute, ChannelSpace space) =>
-        _edits.Add(new CountEdit(node.DisplayName, attribute, null, 0, space));
+        _edits.Add(new CountEdit(CountEditKind.IntAttribute, node.DisplayName, attribute, 0, space));
 
     /// <summary>Records a shape-constant entry whose value is the space's kept width.</summary>
     public void AddShapeEdit(OnnxNode node, string initializer, int position, ChannelSpace space) =>
-        _edits.Add(new CountEdit(node.DisplayName, null, initializer, position, space));
+        _edits.Add(new CountEdit(CountEditKind.InitializerElement, node.DisplayName, initializer, position, space));
+
+    /// <summary>Records an element of a Constant node's value tensor whose value is the space's kept width.</summary>
+    public void AddConstantEdit(OnnxNode constant, int position, ChannelSpace space) =>
+        _edits.Add(new CountEdit(CountEditKind.ConstantElement, constant.DisplayName, "value", position, space));
 
     /// <summary>
     /// Couples two spaces that must keep the same channels (the branches of a residual Add).

@@ -35,11 +35,27 @@ public sealed record ChannelMember(string Initializer, int Axis, long Offset, lo
     public override string ToString() => $"{Node}:{Initializer}[axis {Axis}, offset {Offset}, block {Block}, {Role}]";
 }
 
+/// <summary>Where a channel count lives outside the sliced tensors.</summary>
+public enum CountEditKind
+{
+    /// <summary>An integer attribute of a node (a depthwise Conv's `group`).</summary>
+    IntAttribute,
+    /// <summary>One element of an int64 initializer (a literal width in a Reshape's shape).</summary>
+    InitializerElement,
+    /// <summary>One element of a Constant node's `value` tensor (the same, as PyTorch often exports it).</summary>
+    ConstantElement,
+}
+
 /// <summary>
 /// An attribute or shape constant whose value is a channel count of a space, rewritten after
-/// pruning (a depthwise Conv's `group`, a literal width in a Reshape's shape).
+/// pruning. <see cref="Target"/> is the attribute name or the initializer name.
 /// </summary>
-public sealed record CountEdit(string Node, string? Attribute, string? Initializer, int Position, ChannelSpace Space)
+public sealed record CountEdit(CountEditKind Kind, string Node, string Target, int Position, ChannelSpace Space)
 {
-    public override string ToString() => Attribute != null ? $"{Node}.{Attribute}" : $"{Node}:{Initializer}[{Position}]";
+    public override string ToString() => Kind switch
+    {
+        CountEditKind.IntAttribute => $"{Node}.{Target}",
+        CountEditKind.InitializerElement => $"{Node}:{Target}[{Position}]",
+        _ => $"{Node}.value[{Position}]",
+    };
 }

@@ -81,16 +81,21 @@ public sealed class ReshapeOp : IOpFamily, IChannelRule
             flow.Freeze(space, $"'{node.DisplayName}' (Reshape) {ShapeMath.Format(input)} → {ShapeMath.Format(output)} splits or merges the channel axis");
             return;
         }
+        // A literal channel width in the target shape must follow the pruning; -1 and 0 adapt by themselves.
         var shapeInput = node.Inputs[1];
-        if (flow.Graph.Initializers.TryGetValue(shapeInput, out var target))
+        var constant = flow.Graph.Producer(shapeInput) is { OpType: "Constant" } producer ? producer : null;
+        var target = flow.Graph.Initializers.TryGetValue(shapeInput, out var initializer) ? initializer
+            : constant != null && constant.Attributes.TryGetValue("value", out var value) ? value.Tensor : null;
+        var literal = target is { } t && t.ElementCount > 1 ? t.Int64s[1] : -1;
+        if (literal > 0)
         {
-            var literal = target.Int64s.Length > 1 ? target.Int64s[1] : -1;
-            if (literal > 0) flow.AddShapeEdit(node, shapeInput, 1, result);
-        }
-        else if (flow.Graph.Producer(shapeInput) is { OpType: "Constant" })
-        {
-            flow.Freeze(space, $"'{node.DisplayName}' (Reshape) takes its shape from a Constant node");
-            return;
+            if (constant == null) flow.AddShapeEdit(node, shapeInput, 1, result);
+            else if (flow.Graph.Consumers(shapeInput).Count == 1) flow.AddConstantEdit(constant, 1, result);
+            else
+            {
+                flow.Freeze(space, $"'{node.DisplayName}' (Reshape) takes its shape from a Constant node shared with other nodes");
+                return;
+            }
         }
         flow.SetSpace(node.Outputs[0], result);
     }

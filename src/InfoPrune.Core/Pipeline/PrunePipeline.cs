@@ -102,7 +102,7 @@ public sealed class PrunePipeline
         var final = Provenance.Stamp(trained, Provenance.Entries(modelBytes, policyBytes, policy.Seed, method.Name, accuracyBefore, accuracyAfter));
         var finalBytes = final.ToBytes();
         var parity = Step("parity", "checking ONNX Runtime against TorchSharp", () =>
-            OrtParityCheck.Check(finalBytes, student, new DatasetBatchSource(validation).ReadBatches(64).Take(2), outputPath, ortThreads));
+            OrtParityCheck.Check(finalBytes, student, new DatasetBatchSource(validation).ReadBatches(FixedBatch(model) ?? 64).Take(2), outputPath, ortThreads));
         cancellation.ThrowIfCancellationRequested();
 
         var sampleShape = options.Preprocessing.SampleShape?.Select(d => (long)d).ToArray() ?? validation.SampleShape.Select(d => (long)d).ToArray();
@@ -165,6 +165,10 @@ public sealed class PrunePipeline
         if (policy.Data.Train is { } train) files.AddRange(new[] { train.Images, train.Labels });
         AtomicFile.WriteAllText(path, string.Join("\n", files.Distinct()) + "\n");
     }
+
+    /// <summary>The batch size a model exported without a dynamic batch axis accepts, if any.</summary>
+    private static int? FixedBatch(OnnxModel model) =>
+        model.Graph.Inputs.Count == 1 && model.Graph.Inputs[0].Shape is { Count: > 0 } shape && shape[0].Value is { } fixedSize ? (int)fixedSize : null;
 
     private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) => LabeledDataset.Open(files.Images, files.Labels, options);
 

@@ -83,12 +83,22 @@ public static class ChannelSelector
             sorted[g.Id] = normalised;
             queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
         }
+        var removals = new List<int>();
         while (Measure(cost.Cost(kept), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
         {
             var group = groups.First(g => g.Id == next.Group);
             if (kept[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
             kept[group.Id]--;
+            removals.Add(group.Id);
             if (next.Rank + 1 < group.Size) queue.Enqueue((group.Id, next.Rank + 1), (sorted[group.Id][next.Rank + 1], group.Id, next.Rank + 1));
+        }
+        // Where one channel is worth a large share of the budget (a wide layer behind a frozen
+        // one), the last removals overshoot it; give back the most important removed channels
+        // that still fit, so the model keeps as much as the target allows.
+        for (var i = removals.Count - 1; i >= 0; i--)
+        {
+            kept[removals[i]]++;
+            if (Measure(cost.Cost(kept), budget.Kind) > goal) kept[removals[i]]--;
         }
         return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
     }

@@ -52,7 +52,7 @@ public static class Surgery
             foreach (var (biasName, (nodeName, values)) in newBiases)
                 AddBias(g, nodeName, biasName, values);
             foreach (var edit in graph.CountEdits)
-                ApplyCountEdit(g, edit, KeptWidth(edit.Space, plan), newTensors);
+                ApplyCountEdit(g, edit, KeptWidth(edit.Space, plan));
             UpdateDeclaredShapes(g, graph, plan);
         });
     }
@@ -118,26 +118,41 @@ public static class Surgery
 
     private static void AddBias(GraphProto g, string nodeName, string biasName, float[] values)
     {
-        var node = g.Node.First(n => n.Name == nodeName || $"{n.OpType}({n.Output.FirstOrDefault()})" == nodeName);
+        var node = FindNode(g, nodeName);
         while (node.Input.Count < 2) node.Input.Add("");
         if (node.Input.Count == 2) node.Input.Add(biasName); else node.Input[2] = biasName;
         g.Initializer.Add(OnnxTensor.FromFloats(biasName, new long[] { values.Length }, values).ToProto());
     }
 
-    private static void ApplyCountEdit(GraphProto g, CountEdit edit, long width, Dictionary<string, OnnxTensor> newTensors)
+    private static void ApplyCountEdit(GraphProto g, CountEdit edit, long width)
     {
-        if (edit.Attribute != null)
+        switch (edit.Kind)
         {
-            var node = g.Node.First(n => n.Name == edit.Node || $"{n.OpType}({n.Output.FirstOrDefault()})" == edit.Node);
-            node.Attribute.First(a => a.Name == edit.Attribute).I = width;
-            return;
+            case CountEditKind.IntAttribute:
+                FindNode(g, edit.Node).Attribute.First(a => a.Name == edit.Target).I = width;
+                break;
+            case CountEditKind.InitializerElement:
+                var index = g.Initializer.Select((t, i) => (t, i)).First(x => x.t.Name == edit.Target).i;
+                g.Initializer[index] = WithElement(g.Initializer[index], edit.Position, width);
+                break;
+            case CountEditKind.ConstantElement:
+                var attribute = FindNode(g, edit.Node).Attribute.First(a => a.Name == edit.Target);
+                attribute.T = WithElement(attribute.T, edit.Position, width);
+                break;
         }
-        var index = g.Initializer.Select((t, i) => (t, i)).First(x => x.t.Name == edit.Initializer).i;
-        var tensor = OnnxTensor.FromProto(g.Initializer[index], null, null);
-        var values = tensor.ToInt64Array();
-        values[edit.Position] = width;
-        g.Initializer[index] = OnnxTensor.FromInt64s(tensor.Name, tensor.Shape.ToArray(), values, tensor.StoredType).ToProto(g.Initializer[index]);
     }
+
+    /// <summary>An int64 tensor with one element replaced, in its original layout.</summary>
+    private static TensorProto WithElement(TensorProto proto, int position, long value)
+    {
+        var tensor = OnnxTensor.FromProto(proto, null, null);
+        var values = tensor.ToInt64Array();
+        values[position] = value;
+        return OnnxTensor.FromInt64s(tensor.Name, tensor.Shape.ToArray(), values, tensor.StoredType).ToProto(proto);
+    }
+
+    private static NodeProto FindNode(GraphProto g, string displayName) =>
+        g.Node.First(n => n.Name == displayName || $"{n.OpType}({n.Output.FirstOrDefault()})" == displayName);
 
     private static void UpdateDeclaredShapes(GraphProto g, DependencyGraph graph, PruningPlan plan)
     {

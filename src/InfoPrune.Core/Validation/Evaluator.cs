@@ -76,6 +76,9 @@ public static class Evaluator
 
     private static EvaluationResult Run(OnnxModel model, IBatchSource data, EvaluationOptions options, Func<LabeledBatch, long[]> predict)
     {
+        // Models exported without a dynamic batch axis accept exactly their declared batch size.
+        if (model.Graph.Inputs.Count == 1 && model.Graph.Inputs[0].Shape is { Count: > 0 } declared && declared[0].Value is > 0 and var fixedBatch)
+            options = options with { BatchSize = (int)fixedBatch };
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be positive");
         var limit = options.Limit ?? long.MaxValue;
         long correct = 0, count = 0;

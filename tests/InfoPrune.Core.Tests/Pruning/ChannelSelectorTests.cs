@@ -51,6 +51,25 @@ public class ChannelSelectorTests
     }
 
     [Fact]
+    public void GlobalRankingGivesBackChannelsThatStillFitTheBudget()
+    {
+        // With conv1 frozen by exclusion, each remaining conv2 channel is a coarse step; the plan
+        // must end close below the target rather than far below it.
+        var graph = LeNet();
+        var cost = new CostModel(graph);
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(TargetKind.Macs, 0.6), ConstraintsPolicy.Default, true, "l1");
+        var macs = cost.Cost(plan).Macs;
+        Assert.True(macs <= 0.6 * cost.OriginalMacs);
+        // No single removed channel could be given back without exceeding the budget.
+        foreach (var group in graph.PrunableGroups.Where(g => plan.KeptIndices(g).Count < g.Size))
+        {
+            var counts = plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept);
+            counts[group.Id]++;
+            Assert.True(cost.Cost(counts).Macs > 0.6 * cost.OriginalMacs, $"{group} could keep one more channel");
+        }
+    }
+
+    [Fact]
     public void MinChannelsAndMaxRatioBoundEveryGroup()
     {
         var graph = LeNet();

@@ -138,10 +138,24 @@ public class HardShapeTests
     [InlineData("vgg_bn.onnx", 5)]
     [InlineData("inception.onnx", 6)]
     [InlineData("mobilenet.onnx", 5)]
+    [InlineData("lenet_view_opset11.onnx", 3)]
     public void OtherPyTorchArchitecturesPruneLikeZeroing(string file, int prunable)
     {
         var model = OnnxModel.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", file));
         AssertPrunesLikeZeroing(model, new long[] { 2, 1, 28, 28 }, prunable);
+    }
+
+    [Fact]
+    public void ViewWithLiteralWidthInAConstantNodeIsRewritten()
+    {
+        // x.view(-1, 400) exports its shape as a Constant node; the 400 must follow conv2's pruning.
+        var model = OnnxModel.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "lenet_view_fixed_batch.onnx"));
+        var graph = DependencyGraph.Analyze(model);
+        var pruned = Surgery.Apply(graph, PruningAssert.EveryOtherChannel(graph));
+        var reshape = pruned.Graph.Nodes.Single(n => n.OpType == "Reshape");
+        var shape = pruned.Graph.Nodes.Single(n => n.Outputs[0] == reshape.Inputs[1]).Attributes["value"].Tensor!;
+        Assert.Equal(new long[] { -1, 8 * 5 * 5 }, shape.ToInt64Array());
+        Assert.True(PruningAssert.OrtDifference(pruned, PruningAssert.ZeroRemovedChannels(graph, PruningAssert.EveryOtherChannel(graph)), new long[] { 1, 1, 28, 28 }) <= 1e-4);
     }
 }
 
