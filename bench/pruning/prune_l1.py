@@ -133,7 +133,8 @@ def load_split(directory, prefix):
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
 
-def evaluate(model, images, labels, batch=1000):
+def evaluate(model, images, labels, batch=500):
+    # 500: the fastest of 64..1000 for resnet20 on 2 threads here (1000 was twice as slow).
     model.eval()
     correct = 0
     with torch.inference_mode():
