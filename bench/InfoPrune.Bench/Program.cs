@@ -6,6 +6,9 @@ var options = BenchOptions.Parse(args.Skip(1).ToArray());
 return command switch
 {
     "describe" => Describe.Run(options.Positional.FirstOrDefault() ?? throw new ArgumentException("describe <model.onnx>")),
+    "export-weights" => options.Positional.Count == 2
+        ? ExportWeights.Run(options.Positional[0], options.Positional[1])
+        : throw new ArgumentException("export-weights <model.onnx> <out.npz>"),
     "training" => TrainingBench.Run(options),
     "micro" => MicroBench.Run(options),
     "eval" => EvalBench.Run(options),
@@ -17,6 +20,9 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: InfoPrune.Bench <command> [options] [models...]
           describe <model.onnx>      nodes, attributes and initializer shapes
+          export-weights <model.onnx> <out.npz>
+                                     initializers as .npy arrays in the order the nodes read them
+                                     (the PyTorch baselines load the same trained weights)
           training [models]          train-mode throughput (default: lenet5 resnet20_bn resnet20)
               --batch 128 --threads 2 --warmup N --steps N --block N --models DIR --data DIR
               --pytorch /usr/bin/python3   interleave bench/pytorch/train_throughput.py's steps
