@@ -24,7 +24,8 @@ public static class CalibrationPass
         var classes = options.ClassCount ?? ClassCountOf(graph);
         var probes = UnitProbeFinder.ForPrunableGroups(graph);
         var counts = probes.ToDictionary(p => p.Key,
-            p => new GroupCountsAccumulator(graph.Groups[p.Key].Size, classes, p.Value.Activation, options));
+            p => new GroupCountsAccumulator(graph.Groups[p.Key].Size, classes, p.Value.Activation, options,
+                collapsed: p.Value.Block > 1 || (graph.Shapes.TryGetValue(p.Value.Value, out var shape) && shape.Length > 2)));
         var means = UnitProbeFinder.ConsumedValues(graph)
             .ToDictionary(v => v, v => new EntryMeanAccumulator(graph.Spaces[v].Width), StringComparer.Ordinal);
         var widths = probes.Values.Select(p => (p.Value, p.Width)).Concat(means.Keys.Select(v => (Value: v, graph.Spaces[v].Width)))

@@ -19,12 +19,16 @@ internal sealed class GroupCountsAccumulator
     private int _pendingRows;
     private JointCounts? _counts;
 
-    public GroupCountsAccumulator(int units, int classes, string? activation, MeasurementOptions options)
+    public GroupCountsAccumulator(int units, int classes, string? activation, MeasurementOptions options, bool collapsed = false)
     {
         _units = units;
         _classes = classes;
         _options = options;
-        _thresholdActivation = ThresholdActivation(activation, options.Collapse);
+        // A collapsed map (a conv channel's mean, norm or max over H·W) is not one neuron's output:
+        // after ReLU it is positive for almost every sample, so the activation's threshold of 0
+        // would make every channel a constant with no information. Such units are split at their
+        // median instead (the paper's thresholds are for single neurons).
+        _thresholdActivation = collapsed ? null : ThresholdActivation(activation, options.Collapse);
         if (options.Quantizer.IsOneBit && (options.Quantizer.Threshold is not null || ActivationThresholds.TryGetDefault(_thresholdActivation, out _)))
             Start(ReadOnlySpan<float>.Empty);
     }
