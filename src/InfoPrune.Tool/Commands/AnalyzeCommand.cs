@@ -79,7 +79,7 @@ internal static class AnalyzeCommand
 
     private static int Run(ToolContext context, Request request)
     {
-        RequireFiles(request.Model, request.Images, request.Labels);
+        InputFiles.Require(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
         OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
         var data = context.Datasets.Open(request.Images, request.Labels, model);
@@ -222,14 +222,6 @@ internal static class AnalyzeCommand
         difference is { } d && !double.IsNaN(d) ? $"{Signed(d)} ({(d >= 0 ? positive : negative)})" : "—";
 
     private static string Sec(double seconds) => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
-
-    private static void RequireFiles(params string[] paths)
-    {
-        var bag = new DiagnosticBag();
-        foreach (var path in paths.Where(p => !File.Exists(p)))
-            bag.Error(GeneralErrors.FileNotFound, $"file '{Path.GetFullPath(path)}' not found", path);
-        bag.ThrowIfErrors();
-    }
 
     /// <summary>Progress on the error stream: one rewritten line on a terminal, a line per tenth otherwise.</summary>
     private sealed class ProgressLine : IProgress<NeuronAnalysisProgress>

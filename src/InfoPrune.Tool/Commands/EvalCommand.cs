@@ -60,7 +60,7 @@ internal static class EvalCommand
 
     private static int Run(ToolContext context, Request request)
     {
-        RequireFiles(request.Model, request.Images, request.Labels);
+        InputFiles.Require(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
         // Problems with the model are reported before the data is read: they are the likelier
         // mistake, and data checks against a model that cannot run would only add noise.
@@ -80,15 +80,6 @@ internal static class EvalCommand
                 $"accuracy {Formats.Percent(result.Accuracy)} ({Formats.Count(result.Correct)}/{Formats.Count(result.Count)}) " +
                 $"{runtimeName}, {result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s — {request.Model}");
         return 0;
-    }
-
-    // Every missing file is reported, not only the first, so one run shows all that needs fixing.
-    private static void RequireFiles(params string[] paths)
-    {
-        var bag = new DiagnosticBag();
-        foreach (var path in paths.Where(p => !File.Exists(p)))
-            bag.Error(GeneralErrors.FileNotFound, $"file '{Path.GetFullPath(path)}' not found", path);
-        bag.ThrowIfErrors();
     }
 
     private static void WriteJson(TextWriter output, Request request, string runtimeName, EvaluationResult result)

@@ -44,7 +44,7 @@ internal static class PruneCommand
 
     private static int Run(ToolContext context, PruneRequest request)
     {
-        RequireFiles(request.ModelPath, request.PolicyPath);
+        InputFiles.Require(request.ModelPath, request.PolicyPath);
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -66,13 +66,6 @@ internal static class PruneCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
-    }
-
-    private static void RequireFiles(params string[] paths)
-    {
-        var missing = paths.Where(p => !File.Exists(p)).Select(p => new Core.Diagnostics.Diagnostic(
-            Core.Diagnostics.GeneralErrors.FileNotFound, $"file '{Path.GetFullPath(p)}' not found", p)).ToList();
-        if (missing.Count > 0) throw new Core.Diagnostics.InfoPruneException(missing);
     }
 
     /// <summary>Prints pipeline progress: one rewritten line on a terminal, a line per step (and per tenth of training) otherwise.</summary>
