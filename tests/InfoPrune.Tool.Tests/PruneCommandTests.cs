@@ -60,6 +60,8 @@ public class PruneCommandTests
     {
         var (folder, policy) = Setup("""{ "minAccuracy": 0.999 }""", epochs: 0);
         var output = Path.Combine(folder, "out.onnx");
+        // A model left by an earlier, passing run must not survive a failed one.
+        File.WriteAllBytes(output, new byte[] { 1, 2, 3 });
         var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("error IP1001", result.Error);
