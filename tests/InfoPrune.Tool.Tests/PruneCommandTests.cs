@@ -111,3 +111,41 @@ public class PruneCommandTests
         Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty("fineTune", out _));
     }
 }
+
+public class PruneCancellationTests
+{
+    [Fact]
+    public void CancellingDuringFineTuningWritesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("infoprune-cancel").FullName;
+        var (trainImages, trainLabels) = FashionSubset.Write(folder, "train", 2048);
+        var (testImages, testLabels) = FashionSubset.Write(folder, "t10k", 200);
+        var policy = Path.Combine(folder, "policy.json");
+        File.WriteAllText(policy, $$"""
+        { "version": 1,
+          "data": { "train": { "images": "{{trainImages}}", "labels": "{{trainLabels}}" },
+                    "validation": { "images": "{{testImages}}", "labels": "{{testLabels}}" } },
+          "method": { "name": "l1" }, "target": { "ratio": 0.5 },
+          "fineTune": { "epochs": 50, "batchSize": 32 }, "gate": { "maxDrop": 1.0 } }
+        """);
+        var output = Path.Combine(folder, "out.onnx");
+        using var cancellation = new CancellationTokenSource();
+        // Cancel as soon as training reports progress, as Ctrl+C would mid-run.
+        var progress = new InlineProgress(p => { if (p.Step == "fine-tune") cancellation.Cancel(); });
+        var pipeline = new InfoPrune.Core.Pipeline.PrunePipeline(progress);
+        var request = new InfoPrune.Core.Pipeline.PruneRequest(SharedModels.Path("lenet5.onnx"), policy) { OutputPath = output, MeasureLatency = false, Threads = 2 };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Run(request, cancellation.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "50 epochs ran to the end instead of stopping");
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".report.json"));
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Progress delivered synchronously on the reporting thread (Progress&lt;T&gt; would post it later).</summary>
+    private sealed class InlineProgress(Action<InfoPrune.Core.Pipeline.PipelineProgress> report) : IProgress<InfoPrune.Core.Pipeline.PipelineProgress>
+    {
+        public void Report(InfoPrune.Core.Pipeline.PipelineProgress value) => report(value);
+    }
+}
