@@ -50,6 +50,9 @@ public class PruneCommandTests
         Assert.Equal("pruned", report.RootElement.GetProperty("outcome").GetString());
         Assert.True(report.RootElement.GetProperty("parityMaxAbsDifference").GetDouble() <= 1e-3);
         Assert.True(File.Exists(output + ".report.md"));
+        var html = File.ReadAllText(output + ".report.html");
+        Assert.Contains("data:image/png;base64,", html);
+        Assert.Contains("/conv2/Conv", html);
         // The accuracy reported is what ONNX Runtime measures on the shipped file.
         var eval = CliRun.Invoke("eval", output, "--images", Path.Combine(folder, "t10k-300-images.idx"), "--labels", Path.Combine(folder, "t10k-300-labels.idx"), "--runtime", "ort", "--json");
         Assert.Equal(after.GetProperty("accuracy").GetDouble(), eval.Json().GetProperty("accuracy").GetDouble(), 6);

@@ -135,6 +135,7 @@ public sealed class PrunePipeline
         cancellation.ThrowIfCancellationRequested();
         ReportWriter.WriteJson(report, reportPath);
         ReportWriter.WriteMarkdown(report, Path.ChangeExtension(reportPath, ".md"));
+        ReportWriter.WriteHtml(report, Path.ChangeExtension(reportPath, ".html"));
         if (!verdict.Passed)
         {
             // A model left from an earlier run must not pass for the result of this one.

@@ -52,6 +52,8 @@ public static class ReportWriter
 
     public static void WriteMarkdown(PruneReport report, string path) => AtomicFile.WriteAllText(path, ToMarkdown(report));
 
+    public static void WriteHtml(PruneReport report, string path) => AtomicFile.WriteAllText(path, PruneReportHtml.Render(report));
+
     private static void Row(StringBuilder md, string name, long before, long? after) =>
         md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {(after is { } a && before > 0 ? ((double)a / before).ToString("0.0%", CultureInfo.InvariantCulture) : "—")} |");
 
