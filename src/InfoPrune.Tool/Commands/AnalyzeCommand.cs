@@ -10,6 +10,8 @@ using InfoPrune.Core.Ops;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Reporting;
 
+using InfoPrune.Tool.Rendering;
+
 namespace InfoPrune.Tool.Commands;
 
 /// <summary>
@@ -222,35 +224,4 @@ internal static class AnalyzeCommand
         difference is { } d && !double.IsNaN(d) ? $"{Signed(d)} ({(d >= 0 ? positive : negative)})" : "—";
 
     private static string Sec(double seconds) => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
-
-    /// <summary>Progress on the error stream: one rewritten line on a terminal, a line per tenth otherwise.</summary>
-    private sealed class ProgressLine : IProgress<NeuronAnalysisProgress>
-    {
-        private readonly TextWriter _writer;
-        private readonly bool _live;
-        private string? _lastStep;
-        private int _lastTenth = -1;
-
-        public ProgressLine(TextWriter writer, bool live) { _writer = writer; _live = live; }
-
-        public void Report(NeuronAnalysisProgress value)
-        {
-            if (_live)
-            {
-                var fraction = value.Fraction is { } f ? $" {f * 100:0}%" : "";
-                _writer.Write($"\r\u001b[2K[{value.Step}]{fraction} {value.Message}");
-                return;
-            }
-            var tenth = value.Fraction is { } p ? (int)(p * 10) : -1;
-            if (value.Step == _lastStep && tenth == _lastTenth) return;
-            _lastStep = value.Step;
-            _lastTenth = tenth;
-            _writer.WriteLine($"infoprune: [{value.Step}] {value.Message}");
-        }
-
-        public void Finish()
-        {
-            if (_live) _writer.WriteLine();
-        }
-    }
 }

@@ -55,7 +55,7 @@ internal static class PruneCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var progress = new ProgressPrinter(context.Error, context.RichOutput);
+            var progress = new ProgressLine(context.Error, context.RichOutput);
             var outcome = new PrunePipeline(progress).Run(request, cancellation.Token);
             progress.Finish();
             context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
@@ -65,40 +65,6 @@ internal static class PruneCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
-        }
-    }
-
-    /// <summary>Prints pipeline progress: one rewritten line on a terminal, a line per step (and per tenth of training) otherwise.</summary>
-    private sealed class ProgressPrinter : IProgress<PipelineProgress>
-    {
-        private readonly TextWriter _writer;
-        private readonly bool _live;
-        private string? _lastStep;
-        private int _lastTenth = -1;
-
-        public ProgressPrinter(TextWriter writer, bool live) { _writer = writer; _live = live; }
-
-        public void Report(PipelineProgress value)
-        {
-            lock (_writer)
-            {
-                if (_live)
-                {
-                    var fraction = value.Fraction is { } f ? $" {f * 100:0}%" : "";
-                    _writer.Write($"\r\u001b[2K[{value.Step}]{fraction} {value.Message}");
-                    return;
-                }
-                var tenth = value.Fraction is { } p ? (int)(p * 10) : -1;
-                if (value.Step == _lastStep && tenth == _lastTenth) return;
-                _lastStep = value.Step;
-                _lastTenth = tenth;
-                _writer.WriteLine($"infoprune: [{value.Step}] {value.Message}");
-            }
-        }
-
-        public void Finish()
-        {
-            if (_live) _writer.WriteLine();
         }
     }
 }
