@@ -6,6 +6,7 @@ using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Pruning;
 using InfoPrune.Core.Tests.Methods;
+using InfoPrune.Core.Tests.Support;
 using TorchSharp;
 
 namespace InfoPrune.Core.Tests.Analysis;
@@ -72,6 +73,29 @@ public class NeuronAnalysisTests
 
         foreach (var curve in layer.Curves)
             Assert.Equal(FractionOf(curve.Balanced ? meanClass : zeroClass), curve.Points[^1].Accuracy, 6);
+    }
+
+    [Fact]
+    public void BalancingKeepsASigmoidUnitSaturatedHighWhileZeroingItBreaksTheNet()
+    {
+        // The paper's case for bias balancing (Fig. 1): a saturated sigmoid unit carries no
+        // information (H = 0 at the 0.5 threshold) but a constant ≈ 1 that the next layer relies on.
+        // Zeroing it shifts the logits by its weights; replacing it by its mean changes nothing.
+        var model = new TestModelBuilder(13, seed: 2).Input("x", "N", 2).Output("logits", "N", 2)
+            .Floats("w1", new long[] { 2, 2 }, new[] { 8f, 0f, 0f, 0f }).Floats("b1", new long[] { 2 }, new[] { -4f, 20f })
+            .Floats("w2", new long[] { 2, 2 }, new[] { -4f, 3f, 4f, -3f }).Floats("b2", new long[] { 2 }, new[] { -1f, 1f })
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "pre" }, ("transB", 1L))
+            .Node("Sigmoid", new[] { "pre" }, new[] { "h" })
+            .Node("Gemm", new[] { "h", "w2", "b2" }, new[] { "logits" }, ("transB", 1L))
+            .Build();
+        var data = ToyNets.LabelAndNoiseData(800);
+        using var ablator = CreateAblator(model, data, groupIndex: 0, out var context);
+        const int saturated = 1;
+
+        Assert.Equal(1.0, context.Measurements.MeanActivations["h"][saturated], 3);
+        Assert.Equal(1.0, ablator.Accuracy(Array.Empty<int>(), balanced: false));
+        Assert.Equal(1.0, ablator.Accuracy(new[] { saturated }, balanced: true));
+        Assert.Equal(0.5, ablator.Accuracy(new[] { saturated }, balanced: false), 3);
     }
 
     [Theory]
