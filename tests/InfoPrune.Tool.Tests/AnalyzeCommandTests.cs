@@ -65,12 +65,49 @@ public class AnalyzeCommandTests : IDisposable
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--steps", "1")]
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--samples", "0")]
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--seeds", "-1")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--measures", "mi")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--layers", "/[/")]
     public void InvalidArgumentsAreBadInput(params string[] args)
     {
         var result = CliRun.Invoke(args);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public void LayersAndMeasuresNarrowTheAnalysis()
+    {
+        var (images, labels) = FashionSubset.Write(_directory, "t10k", 200);
+        var output = Path.Combine(_directory, "narrow");
+
+        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+            "--samples", "100", "--eval-samples", "100", "--steps", "3", "--seeds", "1",
+            "--layers", "/fc2/", "--measures", "mutual-information,kl-selectivity", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var layer = Assert.Single(result.Json().GetProperty("layers").EnumerateArray());
+        Assert.Equal("/fc2/Gemm", layer.GetProperty("layer").GetString());
+        // Two measures, low and high first, plus one random order.
+        Assert.Equal(new[] { "mutual-information-low", "mutual-information-high", "kl-selectivity-low", "kl-selectivity-high", "random-1" },
+            layer.GetProperty("meanAccuracy").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void EveryLayerThatMatchesNothingIsReportedBeforeMeasuring()
+    {
+        var (images, labels) = FashionSubset.Write(_directory, "t10k", 200);
+
+        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels,
+            "--out", Path.Combine(_directory, "none"), "--layers", "/nope/", "/fc3/", "/fc1/");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var errors = result.Error.Split('\n').Where(l => l.Contains("error IP0652")).ToArray();
+        Assert.Equal(2, errors.Length);
+        Assert.Contains(errors, e => e.Contains("'/nope/'") && e.Contains("/fc1/Gemm, /fc2/Gemm"));
+        Assert.Contains(errors, e => e.Contains("'/fc3/'"));
+        Assert.DoesNotContain("measuring", result.Error);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "none")));
     }
 
     [Fact]

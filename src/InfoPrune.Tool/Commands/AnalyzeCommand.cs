@@ -4,6 +4,7 @@ using System.Text.Json;
 using InfoPrune.Core.Analysis.Neurons;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
+using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Ops;
@@ -54,11 +55,31 @@ internal static class AnalyzeCommand
         {
             if (result.GetValueOrDefault<int>() == 1) result.AddError("--steps must be at least 2 (a curve needs both ends).");
         });
+        var layers = new Option<string[]>("--layers")
+        {
+            Description = "Analyse only these layers: node names as `inspect` lists them, or /regular expressions/ (repeatable).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        layers.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (LayerSelector(token.Value) is { Error: { } error }) result.AddError($"--layers {token.Value}: {error}");
+        });
+        var measures = new Option<string[]>("--measures")
+        {
+            Description = $"Measures to score and order units by (default all): {string.Join(", ", MeasuresByName.Keys)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        measures.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.SelectMany(t => SplitList(t.Value)).Where(n => !MeasuresByName.ContainsKey(n)))
+                result.AddError($"--measures: '{token}' is not a measure (choose from {string.Join(", ", MeasuresByName.Keys)}).");
+        });
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
 
         var command = new Command("analyze", "Score every unit by information measures and draw layer-wise cumulative ablation curves.")
         {
-            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, json,
+            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, layers, measures, json,
         };
         command.SetAction(parse => Run(context, new Request(
             parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(labels)!, parse.GetValue(output)!,
@@ -69,12 +90,37 @@ internal static class AnalyzeCommand
                 Steps = parse.GetValue(steps),
                 RandomSeeds = parse.GetValue(seeds),
                 Seed = parse.GetValue(seed),
+                Layers = (parse.GetValue(layers) ?? []).Select(l => LayerSelector(l).Selector!).ToArray(),
+                Measures = parse.GetValue(measures) is { Length: > 0 } names
+                    ? names.SelectMany(SplitList).Select(n => MeasuresByName[n]).Distinct().ToArray()
+                    : Enum.GetValues<NeuronMeasure>(),
                 Measurement = parse.GetValue(bins) is { } k
                     ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
                     : MeasurementOptions.Default,
             },
             parse.GetValue(json), parse.GetValue(globals.Threads))));
         return command;
+    }
+
+    private static readonly IReadOnlyDictionary<string, NeuronMeasure> MeasuresByName =
+        Enum.GetValues<NeuronMeasure>().ToDictionary(AblationOrdering.MeasureName, StringComparer.Ordinal);
+
+    private static IEnumerable<string> SplitList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>A node name, or a /pattern/ as the policy's <c>constraints.exclude</c> takes it.</summary>
+    private static (NodeSelector? Selector, string? Error) LayerSelector(string text)
+    {
+        if (text.Length < 2 || !text.StartsWith('/') || !text.EndsWith('/')) return (NodeSelector.Exact(text), null);
+        if (text.Length == 2) return (null, "\"//\" is an empty pattern");
+        try
+        {
+            return (NodeSelector.Pattern(text[1..^1]), null);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, $"not a valid regular expression: {e.Message}");
+        }
     }
 
     private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads);

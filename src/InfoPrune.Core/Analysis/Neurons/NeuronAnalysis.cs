@@ -5,6 +5,7 @@ using InfoPrune.Core.Graph;
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Policy;
 using InfoPrune.Core.Validation;
 using TorchSharp;
 
@@ -28,6 +29,9 @@ public static class NeuronAnalysis
     /// <summary>The model has no layer whose units can be measured and ablated.</summary>
     public static readonly ErrorCode NothingToAnalyse = ErrorCode.Input(651);
 
+    /// <summary>A layer selector matches no layer that can be analysed.</summary>
+    public static readonly ErrorCode UnknownLayer = ErrorCode.Input(652);
+
     /// <summary>Runs the analysis of <paramref name="model"/> on <paramref name="data"/> (labelled, shaped to the model's input).</summary>
     public static NeuronAnalysisResult Run(OnnxModel model, IBatchSource data, NeuronAnalysisOptions? options = null,
         IProgress<NeuronAnalysisProgress>? progress = null, CancellationToken cancellation = default)
@@ -45,6 +49,8 @@ public static class NeuronAnalysis
         if (overlap)
             notes.Add($"the data has fewer than {options.CalibrationSamples + options.EvaluationSamples} samples, so accuracy is measured on the first {evaluation.Count}, which overlap the {calibration.Count} calibration samples");
 
+        // Checked before the calibration pass, so a mistyped layer name costs no measuring time.
+        var selected = SelectLayers(graph.PrunableGroups.ToList(), options.Layers, model.SourcePath);
         using var executor = GraphExecutor.Create(graph.Model);
         var measureClock = Stopwatch.StartNew();
         progress?.Report(new NeuronAnalysisProgress("measure", $"measuring units on {calibration.Count} calibration samples"));
@@ -58,7 +64,7 @@ public static class NeuronAnalysis
         measureClock.Stop();
         cancellation.ThrowIfCancellationRequested();
 
-        var layerGroups = graph.PrunableGroups.Where(g => measurements.Groups.ContainsKey(g.Id)).ToList();
+        var layerGroups = selected.Where(g => measurements.Groups.ContainsKey(g.Id)).ToList();
         if (layerGroups.Count == 0)
             throw new InfoPruneException(NothingToAnalyse, "the model has no prunable layer whose units can be measured", model.SourcePath);
         foreach (var frozen in graph.Groups.Where(g => !g.IsPrunable && g.Size > 1))
@@ -152,6 +158,23 @@ public static class NeuronAnalysis
                 Math.Round(total.Elapsed.TotalSeconds, 3), evaluations),
             Notes = notes,
         };
+    }
+
+    /// <summary>
+    /// The prunable groups with a producer the selectors pick (all when there are none). Every selector that picks
+    /// nothing is reported at once, with the names that would have matched.
+    /// </summary>
+    private static List<ChannelGroup> SelectLayers(List<ChannelGroup> analysable, IReadOnlyList<NodeSelector> selectors, string? modelPath)
+    {
+        if (selectors.Count == 0) return analysable;
+        var unmatched = selectors.Where(s => !analysable.Any(g => g.Producers.Any(s.Matches))).ToList();
+        if (unmatched.Count > 0)
+        {
+            var names = string.Join(", ", analysable.Select(g => g.Name));
+            throw new InfoPruneException(unmatched.Select(s => new Diagnostic(UnknownLayer,
+                $"layer '{s}' matches no layer that can be analysed (these can: {names})", modelPath)).ToList());
+        }
+        return analysable.Where(g => g.Producers.Any(p => selectors.Any(s => s.Matches(p)))).ToList();
     }
 
     /// <summary>Units ablated at each point: evenly spaced fractions of the layer, rounded, without repeats.</summary>

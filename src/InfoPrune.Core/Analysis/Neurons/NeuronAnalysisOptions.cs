@@ -1,5 +1,6 @@
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
+using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Analysis.Neurons;
 
@@ -30,6 +31,13 @@ public sealed record NeuronAnalysisOptions
 
     /// <summary>Measures to score and order units by. JS separation is dropped when the classes are too many for its 2^C subsets.</summary>
     public IReadOnlyList<NeuronMeasure> Measures { get; init; } = Enum.GetValues<NeuronMeasure>();
+
+    /// <summary>
+    /// Only the layers produced by a node these select (exact names or patterns, as in the policy's
+    /// <c>constraints.exclude</c>); empty analyses every layer. Big nets take an evaluation per
+    /// curve point per layer, so a user picks the layers they want to see.
+    /// </summary>
+    public IReadOnlyList<NodeSelector> Layers { get; init; } = [];
 
     /// <summary>Quantizer and collapse of the calibration pass (the paper's one bit by default).</summary>
     public MeasurementOptions Measurement { get; init; } = MeasurementOptions.Default;
