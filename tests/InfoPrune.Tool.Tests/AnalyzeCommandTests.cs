@@ -67,6 +67,7 @@ public class AnalyzeCommandTests : IDisposable
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--seeds", "-1")]
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--measures", "mi")]
     [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--layers", "/[/")]
+    [InlineData("analyze", "m.onnx", "--images", "i", "--labels", "l", "--layers", "//")]
     public void InvalidArgumentsAreBadInput(params string[] args)
     {
         var result = CliRun.Invoke(args);

@@ -28,6 +28,31 @@ public sealed record NodeSelector
         // A timeout, because exclusion patterns run against every node name of untrusted models.
         new($"/{pattern}/", new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
 
+    /// <summary>
+    /// Reads a selector as users write it: "/pattern/" is a regular expression, anything else an
+    /// exact node name. Returns null with <paramref name="error"/> set for an empty or invalid pattern.
+    /// </summary>
+    public static NodeSelector? Parse(string text, out string? error)
+    {
+        error = null;
+        if (text.Length < 2 || !text.StartsWith('/') || !text.EndsWith('/')) return Exact(text);
+        var pattern = text[1..^1];
+        if (pattern.Length == 0)
+        {
+            error = "\"//\" is an empty pattern that would select every node";
+            return null;
+        }
+        try
+        {
+            return Pattern(pattern);
+        }
+        catch (ArgumentException e)
+        {
+            error = $"not a valid regular expression: {e.Message}";
+            return null;
+        }
+    }
+
     /// <summary>True when this entry selects the node called <paramref name="nodeName"/>.</summary>
     public bool Matches(string nodeName) =>
         _regex?.IsMatch(nodeName) ?? string.Equals(Text, nodeName, StringComparison.Ordinal);

@@ -237,25 +237,8 @@ internal sealed class PolicyParser
             var item = array.Items[i];
             var text = reader.Values.String(item, path, expected);
             if (text is null) continue;
-            if (text.Length < 2 || !text.StartsWith('/') || !text.EndsWith('/'))
-            {
-                selectors.Add(NodeSelector.Exact(text));
-                continue;
-            }
-            var pattern = text[1..^1];
-            if (pattern.Length == 0)
-            {
-                reader.Error(PolicyErrors.InvalidValue, item, $"{path}: \"//\" is an empty pattern that would exclude every node");
-                continue;
-            }
-            try
-            {
-                selectors.Add(NodeSelector.Pattern(pattern));
-            }
-            catch (ArgumentException e)
-            {
-                reader.Error(PolicyErrors.InvalidValue, item, $"{path}: {item.Describe()} is not a valid regular expression: {e.Message}");
-            }
+            if (NodeSelector.Parse(text, out var error) is { } selector) selectors.Add(selector);
+            else reader.Error(PolicyErrors.InvalidValue, item, $"{path}: {item.Describe()}: {error}");
         }
         return selectors.ToImmutable();
     }

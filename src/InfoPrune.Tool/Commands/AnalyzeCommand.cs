@@ -63,7 +63,7 @@ internal static class AnalyzeCommand
         layers.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
-                if (LayerSelector(token.Value) is { Error: { } error }) result.AddError($"--layers {token.Value}: {error}");
+                if (NodeSelector.Parse(token.Value, out var error) is null) result.AddError($"--layers {token.Value}: {error}");
         });
         var measures = new Option<string[]>("--measures")
         {
@@ -90,7 +90,7 @@ internal static class AnalyzeCommand
                 Steps = parse.GetValue(steps),
                 RandomSeeds = parse.GetValue(seeds),
                 Seed = parse.GetValue(seed),
-                Layers = (parse.GetValue(layers) ?? []).Select(l => LayerSelector(l).Selector!).ToArray(),
+                Layers = (parse.GetValue(layers) ?? []).Select(l => NodeSelector.Parse(l, out _)!).ToArray(),
                 Measures = parse.GetValue(measures) is { Length: > 0 } names
                     ? names.SelectMany(SplitList).Select(n => MeasuresByName[n]).Distinct().ToArray()
                     : Enum.GetValues<NeuronMeasure>(),
@@ -107,21 +107,6 @@ internal static class AnalyzeCommand
 
     private static IEnumerable<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>A node name, or a /pattern/ as the policy's <c>constraints.exclude</c> takes it.</summary>
-    private static (NodeSelector? Selector, string? Error) LayerSelector(string text)
-    {
-        if (text.Length < 2 || !text.StartsWith('/') || !text.EndsWith('/')) return (NodeSelector.Exact(text), null);
-        if (text.Length == 2) return (null, "\"//\" is an empty pattern");
-        try
-        {
-            return (NodeSelector.Pattern(text[1..^1]), null);
-        }
-        catch (ArgumentException e)
-        {
-            return (null, $"not a valid regular expression: {e.Message}");
-        }
-    }
 
     private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads);
 
