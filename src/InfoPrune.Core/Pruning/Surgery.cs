@@ -24,7 +24,7 @@ public static class Surgery
         OnnxTensor Current(string name) => newTensors.TryGetValue(name, out var t) ? t : model.Graph.Initializers[name];
 
         // Bias balancing first, on the unsliced weights, so the removed inputs' weights are still there.
-        var newBiases = new Dictionary<string, (string Node, float[] Values)>(StringComparer.Ordinal);
+        var newBiases = new Dictionary<string, NewBias>(StringComparer.Ordinal);
         foreach (var group in changed.Where(g => plan.CompensatedGroups.Contains(g.Id)))
             FoldRemovedMeans(graph, plan, group, newTensors, newBiases);
 
@@ -33,15 +33,8 @@ public static class Surgery
             .GroupBy(x => (x.Member.Initializer, x.Member.Axis))
             .Where(axis => axis.Any(x => changed.Contains(x.Group)));
         foreach (var axis in axes)
-        {
-            var keep = new List<long>();
-            foreach (var (group, member) in axis.OrderBy(x => x.Member.Offset))
-                foreach (var channel in plan.KeptIndices(group))
-                    for (long k = 0; k < member.Block; k++)
-                        keep.Add(member.Offset + channel * member.Block + k);
-            keep.Sort();
-            newTensors[axis.Key.Initializer] = TensorSlicing.Select(Current(axis.Key.Initializer), axis.Key.Axis, keep);
-        }
+            newTensors[axis.Key.Initializer] = TensorSlicing.Select(Current(axis.Key.Initializer), axis.Key.Axis,
+                KeptPositions(graph, plan, axis.Key.Initializer, axis.Key.Axis)!);
 
         return model.Rewrite(proto =>
         {
@@ -49,12 +42,38 @@ public static class Surgery
             for (var i = 0; i < g.Initializer.Count; i++)
                 if (newTensors.TryGetValue(g.Initializer[i].Name, out var tensor))
                     g.Initializer[i] = tensor.ToProto(g.Initializer[i]);
-            foreach (var (biasName, (nodeName, values)) in newBiases)
-                AddBias(g, nodeName, biasName, values);
+            foreach (var (biasName, bias) in newBiases)
+            {
+                // Built at the layer's full width; its outputs may be pruned by another group.
+                var kept = KeptPositions(graph, plan, bias.Weight, bias.OutputAxis);
+                AddBias(g, bias.Node, biasName, kept == null ? bias.Values : kept.Select(o => bias.Values[o]).ToArray());
+            }
             foreach (var edit in graph.CountEdits)
                 ApplyCountEdit(g, edit, KeptWidth(edit.Space, plan));
             UpdateDeclaredShapes(g, graph, plan);
         });
+    }
+
+    /// <summary>A bias the balancing adds to a layer that had none, at the layer's unpruned width.</summary>
+    private sealed record NewBias(string Node, string Weight, int OutputAxis, float[] Values);
+
+    /// <summary>
+    /// The positions along <paramref name="axis"/> of <paramref name="initializer"/> that the plan
+    /// keeps, in order; null when no channel group owns that axis (nothing there is pruned).
+    /// </summary>
+    private static List<long>? KeptPositions(DependencyGraph graph, PruningPlan plan, string initializer, int axis)
+    {
+        var owners = graph.Groups
+            .SelectMany(g => g.Members.Where(m => m.Initializer == initializer && m.Axis == axis).Select(m => (Group: g, Member: m)))
+            .ToList();
+        if (owners.Count == 0) return null;
+        var keep = new List<long>();
+        foreach (var (group, member) in owners.OrderBy(x => x.Member.Offset))
+            foreach (var channel in plan.KeptIndices(group))
+                for (long k = 0; k < member.Block; k++)
+                    keep.Add(member.Offset + channel * member.Block + k);
+        keep.Sort();
+        return keep;
     }
 
     /// <summary>The width of a space after the plan.</summary>
@@ -62,7 +81,7 @@ public static class Surgery
         space.Segments.Sum(s => plan.KeptIndices(s.Group.Root()).Count * s.Block);
 
     private static void FoldRemovedMeans(DependencyGraph graph, PruningPlan plan, ChannelGroup group,
-        Dictionary<string, OnnxTensor> newTensors, Dictionary<string, (string Node, float[] Values)> newBiases)
+        Dictionary<string, OnnxTensor> newTensors, Dictionary<string, NewBias> newBiases)
     {
         var kept = plan.KeptIndices(group).ToHashSet();
         var removed = Enumerable.Range(0, group.Size).Where(i => !kept.Contains(i)).ToArray();
@@ -90,7 +109,7 @@ public static class Surgery
             }
             if (removed.Length == 0) continue;
 
-            var biasName = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
+            var biasName = BiasOf(graph.Model.Graph, node);
             if (biasName != null)
             {
                 var bias = newTensors.TryGetValue(biasName, out var t) ? t : graph.Model.Graph.Initializers[biasName];
@@ -99,14 +118,32 @@ public static class Surgery
                 for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
                 newTensors[biasName] = OnnxTensor.FromFloats(biasName, bias.Shape.ToArray(), values, bias.StoredType);
             }
-            else
+            else if (node.OpType is "Conv" or "Gemm" && (node.Inputs.Count < 3 || node.Inputs[2].Length == 0))
             {
                 var name = $"{node.DisplayName}.infoprune_bias";
                 var values = newBiases.TryGetValue(name, out var existing) ? existing.Values : new float[outWidth];
                 for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
-                newBiases[name] = (node.Name.Length > 0 ? node.Name : node.DisplayName, values);
+                newBiases[name] = new NewBias(node.Name.Length > 0 ? node.Name : node.DisplayName, member.Initializer, outAxis, values);
             }
+            // Otherwise (a MatMul with no Add of a bias after it, a bias computed at run time) there
+            // is nowhere to put the correction; the channel is removed uncompensated, as without balancing.
         }
+    }
+
+    /// <summary>
+    /// The bias initializer a layer adds to its output: Conv's and Gemm's third input, or for a
+    /// MatMul the constant of the Add that alone reads its output (how PyTorch exports Linear on
+    /// inputs of rank above 2). Null when there is none.
+    /// </summary>
+    private static string? BiasOf(OnnxGraph graph, OnnxNode node)
+    {
+        if (node.OpType != "MatMul")
+            return node.Inputs.Count > 2 && node.Inputs[2].Length > 0 && graph.Initializers.ContainsKey(node.Inputs[2]) ? node.Inputs[2] : null;
+        var output = node.Outputs[0];
+        var readers = graph.Nodes.Where(n => n.Inputs.Contains(output)).ToList();
+        if (readers.Count != 1 || readers[0].OpType != "Add" || graph.Outputs.Any(o => o.Name == output)) return null;
+        var other = readers[0].Inputs.FirstOrDefault(i => i != output);
+        return other != null && graph.Initializers.ContainsKey(other) ? other : null;
     }
 
     /// <summary>The axis of a consumer's weight that indexes its outputs.</summary>

@@ -126,6 +126,90 @@ public class SurgeryTests
         Assert.True(PruningAssert.OrtDifference(model, withoutBalancing, new long[] { 4, 3 }) > 1e-3);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BalancingIntoALayerWithoutBiasWhoseOutputsArePrunedToo(bool conv)
+    {
+        // As above, unit 1 of the first layer is the constant 0.7; the second layer has no bias and
+        // loses two of its own five outputs. Its new bias must take the mean and have the kept width:
+        // the result equals the original with only the second layer's removed outputs zeroed.
+        var model = ConstantUnitThenBiaslessLayer(conv);
+        var graph = DependencyGraph.Analyze(model);
+        var (first, second) = (graph.PrunableGroups.ElementAt(0), graph.PrunableGroups.ElementAt(1));
+        Assert.Equal((4, 5), (first.Size, second.Size));
+        // Per channel for both: a conv map's mean is over its positions.
+        var means = new Dictionary<string, float[]> { ["a"] = new[] { 0f, 0.7f, 0f, 0f } };
+        var plan = new PruningPlan(new[] { new GroupDecision(first.Id, new[] { 0, 2, 3 }, "test"), new GroupDecision(second.Id, new[] { 0, 1, 3 }, "test") },
+            means, new[] { first.Id });
+
+        var pruned = Surgery.Apply(graph, plan);
+
+        var secondOnly = PruningAssert.ZeroRemovedChannels(graph, new PruningPlan(new[] { new GroupDecision(second.Id, new[] { 0, 1, 3 }, "test") }));
+        var shape = conv ? new long[] { 2, 3, 2, 2 } : new long[] { 4, 3 };
+        Assert.True(PruningAssert.OrtDifference(secondOnly, pruned, shape) <= 1e-5);
+    }
+
+    [Fact]
+    public void BalancingIntoAMatMulGoesToTheAddAfterIt()
+    {
+        // PyTorch exports Linear on 3-D inputs as MatMul + Add: the Add's constant is the bias.
+        var w1 = new float[4 * 3];
+        var random = new Random(2);
+        for (var i = 0; i < w1.Length; i++) w1[i] = i / 3 == 1 ? 0f : (float)random.NextDouble() - 0.5f;
+        var model = new TestModelBuilder(13, seed: 8).Input("x", "N", 3).Output("y", "N", 2)
+            .Floats("w1", new long[] { 4, 3 }, w1).Floats("b1", new long[] { 4 }, new[] { 0.1f, 0.7f, -0.2f, 0.3f })
+            .Weight("w2", new long[] { 4, 2 }).Weight("b2", new long[] { 2 })
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "h" }, ("transB", 1L))
+            .Node("Relu", new[] { "h" }, new[] { "a" })
+            .Node("MatMul", new[] { "a", "w2" }, new[] { "m" })
+            .Node("Add", new[] { "m", "b2" }, new[] { "y" })
+            .Build();
+        var graph = DependencyGraph.Analyze(model);
+        var group = Assert.Single(graph.PrunableGroups);
+        var plan = new PruningPlan(new[] { new GroupDecision(group.Id, new[] { 0, 2, 3 }, "test") },
+            new Dictionary<string, float[]> { ["a"] = new[] { 0f, 0.7f, 0f, 0f } }, new[] { group.Id });
+
+        var pruned = Surgery.Apply(graph, plan);
+
+        Assert.Equal(2, pruned.Graph.Nodes.Single(n => n.OpType == "MatMul").Inputs.Count);
+        Assert.True(PruningAssert.OrtDifference(model, pruned, new long[] { 4, 3 }) <= 1e-5);
+    }
+
+    /// <summary>
+    /// Layer 1 (Gemm, or a 1×1 Conv on 2×2 maps) has 4 units, unit 1 constant 0.7 after Relu; layer 2
+    /// has 5 outputs and no bias; layer 3 reads them (through a global pool for the conv net).
+    /// </summary>
+    private static OnnxModel ConstantUnitThenBiaslessLayer(bool conv)
+    {
+        var random = new Random(3);
+        float Next() => (float)random.NextDouble() - 0.5f;
+        var w1 = Enumerable.Range(0, 4 * 3).Select(i => i / 3 == 1 ? 0f : Next()).ToArray();
+        var b1 = new[] { 0.1f, 0.7f, -0.2f, 0.3f };
+        var builder = new TestModelBuilder(13, seed: 9).Input("x", conv ? new object[] { "N", 3, 2, 2 } : new object[] { "N", 3 })
+            .Output("y", "N", 2)
+            .Floats("w1", conv ? new long[] { 4, 3, 1, 1 } : new long[] { 4, 3 }, w1).Floats("b1", new long[] { 4 }, b1)
+            .Weight("w2", conv ? new long[] { 5, 4, 1, 1 } : new long[] { 5, 4 })
+            .Weight("w3", new long[] { 2, 5 }).Weight("b3", new long[] { 2 });
+        if (conv)
+            return builder
+                .Node("Conv", new[] { "x", "w1", "b1" }, new[] { "h" })
+                .Node("Relu", new[] { "h" }, new[] { "a" })
+                .Node("Conv", new[] { "a", "w2" }, new[] { "h2" })
+                .Node("Relu", new[] { "h2" }, new[] { "c" })
+                .Node("GlobalAveragePool", new[] { "c" }, new[] { "p" })
+                .Node("Flatten", new[] { "p" }, new[] { "f" })
+                .Node("Gemm", new[] { "f", "w3", "b3" }, new[] { "y" }, ("transB", 1L))
+                .Build();
+        return builder
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "h" }, ("transB", 1L))
+            .Node("Relu", new[] { "h" }, new[] { "a" })
+            .Node("Gemm", new[] { "a", "w2" }, new[] { "h2" }, ("transB", 1L))
+            .Node("Relu", new[] { "h2" }, new[] { "c" })
+            .Node("Gemm", new[] { "c", "w3", "b3" }, new[] { "y" }, ("transB", 1L))
+            .Build();
+    }
+
     [Fact]
     public void PlanThatPrunesAFrozenGroupIsRefused()
     {
