@@ -8,7 +8,7 @@ namespace InfoPrune.Tool.Tests;
 /// <summary>The whole pipeline on lenet5 with small real-data subsets, run in-process like the CLI.</summary>
 public class PruneCommandTests
 {
-    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5")
+    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5", string methodOptions = "")
     {
         var folder = Directory.CreateTempSubdirectory("infoprune-prune").FullName;
         var (trainImages, trainLabels) = FashionSubset.Write(folder, "train", 512);
@@ -21,7 +21,7 @@ public class PruneCommandTests
             "train": { "images": "{{Path.GetFileName(trainImages)}}", "labels": "{{Path.GetFileName(trainLabels)}}" },
             "validation": { "images": "{{Path.GetFileName(testImages)}}", "labels": "{{Path.GetFileName(testLabels)}}" }
           },
-          "method": { "name": "{{method}}" },
+          "method": { "name": "{{method}}"{{methodOptions}} },
           "target": { {{target}} },
           "fineTune": { "epochs": {{epochs}}, "batchSize": 64, "optimizer": { "name": "adam", "lr": 0.0005 } },
           "gate": {{gate}},
@@ -72,6 +72,41 @@ public class PruneCommandTests
         Assert.False(File.Exists(output));
         Assert.True(File.Exists(output + ".report.json"));
         Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void WarningsGoToTheConsoleAsCanonicalLinesAndIntoTheReports()
+    {
+        // Cross-layer ranking is allowed but warned about; keeping 0.2% of lenet5's parameters is
+        // less than maxRatio 0.9 per layer and the frozen output layer allow (about 1.5%).
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0, method: "mutual-information", target: "\"params\": 0.002",
+            methodOptions: ", \"crossLayer\": true");
+        var output = Path.Combine(folder, "out.onnx");
+
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"{policy}: warning IP0545: method 'mutual-information' ranks units across layers", result.Error);
+        Assert.Matches(@"warning IP0531: the target keeps 0\.002 of the parameters, but the plan keeps 0\.01\d", result.Error);
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var warnings = report.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains(warnings, w => w.Contains("IP0531"));
+        var markdown = File.ReadAllText(output + ".report.md");
+        Assert.Contains("IP0545", markdown);
+        Assert.Contains("IP0531", markdown);
+    }
+
+    [Fact]
+    public void AReachableTargetRaisesNoWarning()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);
+        var output = Path.Combine(folder, "out.onnx");
+
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("warning", result.Error);
     }
 
     [Fact]

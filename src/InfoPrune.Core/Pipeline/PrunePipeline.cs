@@ -27,14 +27,28 @@ public sealed record PruneOutcome(PruneReport Report, string OutputPath, string 
 /// </summary>
 public sealed class PrunePipeline
 {
-    /// <summary>Pipeline-level problems (IP0530–IP0549).</summary>
+    /// <summary>Pipeline-level problems (IP0530–IP0539).</summary>
     public static readonly ErrorCode OutputIsInput = ErrorCode.Input(530);
 
+    /// <summary>Warning: the constraints and frozen layers leave too little to reach a macs/params target.</summary>
+    public static readonly ErrorCode TargetNotReached = ErrorCode.Input(531);
+
+    /// <summary>How far above a macs/params target a plan may land before it is worth a warning (a channel's worth of rounding).</summary>
+    private const double TargetTolerance = 0.01;
+
     private readonly IProgress<PipelineProgress>? _progress;
+    private readonly Action<Diagnostic>? _warn;
     private readonly List<StepTime> _steps = new();
     private readonly Stopwatch _clock = new();
 
-    public PrunePipeline(IProgress<PipelineProgress>? progress = null) => _progress = progress;
+    /// <param name="progress">Step and fine-tuning progress.</param>
+    /// <param name="warn">Told each warning as soon as it is known (the report lists them too), so a
+    /// run that then fails the gate still shows them.</param>
+    public PrunePipeline(IProgress<PipelineProgress>? progress = null, Action<Diagnostic>? warn = null)
+    {
+        _progress = progress;
+        _warn = warn;
+    }
 
     public PruneOutcome Run(PruneRequest request, CancellationToken cancellation = default)
     {
@@ -70,7 +84,11 @@ public sealed class PrunePipeline
         var plan = Step("plan", $"scoring channels with {method.Name}", () => method is IPlanningMethod planner
             ? planner.Plan(graph, context, policy.Target, policy.Constraints)
             : ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
-        var warnings = (method as IPlanningMethod)?.Warnings.Select(w => w.ToCanonicalString()).ToArray() ?? Array.Empty<string>();
+        // A method's warnings are about its policy settings, so they point at the policy file.
+        var warningList = ((method as IPlanningMethod)?.Warnings ?? []).Select(w => w.File == null ? w with { File = policy.SourcePath } : w).ToList();
+        if (TargetShortfall(cost, plan, policy) is { } shortfall) warningList.Add(shortfall);
+        foreach (var warning in warningList) _warn?.Invoke(warning);
+        var warnings = warningList.Select(w => w.ToCanonicalString()).ToArray();
         var pruned = Step("surgery", "removing channels", () => Surgery.Apply(graph, plan));
         cancellation.ThrowIfCancellationRequested();
 
@@ -144,6 +162,27 @@ public sealed class PrunePipeline
         }
         AtomicFile.WriteAllBytes(outputPath, finalBytes);
         return new PruneOutcome(report, outputPath, reportPath);
+    }
+
+    /// <summary>
+    /// A warning when the plan keeps clearly more MACs or parameters than the target asks for: the
+    /// run goes on (a smaller model is still better than none), but the user should know why the
+    /// file is bigger than they asked.
+    /// </summary>
+    private static Diagnostic? TargetShortfall(CostModel cost, PruningPlan plan, PrunePolicy policy)
+    {
+        if (policy.Target.Kind == TargetKind.Ratio) return null;
+        var planned = cost.Cost(plan);
+        var (kept, original, what) = policy.Target.Kind == TargetKind.Macs
+            ? (planned.Macs, cost.OriginalMacs, "MACs")
+            : (planned.Params, cost.OriginalParams, "parameters");
+        var fraction = (double)kept / original;
+        if (fraction <= policy.Target.Fraction + TargetTolerance) return null;
+        return new Diagnostic(TargetNotReached,
+            $"the target keeps {policy.Target.Fraction.ToString("0.###", CultureInfo.InvariantCulture)} of the {what}, but the plan keeps " +
+            $"{fraction.ToString("0.###", CultureInfo.InvariantCulture)}: the prunable layers, within constraints.exclude, maxRatio and " +
+            "minChannels, hold too little; loosen the constraints or accept the larger model",
+            policy.SourcePath, Severity: Severity.Warning);
     }
 
     /// <summary>

@@ -46,6 +46,7 @@ public static class ReportWriter
                 : "Gate failed: " + string.Join(" ", gate.Failures));
             md.AppendLine();
         }
+        foreach (var warning in report.Warnings) md.AppendLine($"> ⚠️ {warning}").AppendLine();
         if (report.Output != null) md.AppendLine($"Output: `{report.Output}`");
         return md.ToString();
     }

@@ -56,7 +56,7 @@ internal static class PruneCommand
         try
         {
             var progress = new ProgressLine(context.Error, context.RichOutput);
-            var outcome = new PrunePipeline(progress).Run(request, cancellation.Token);
+            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, cancellation.Token);
             progress.Finish();
             context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
             context.Out.WriteLine($"Report: {outcome.ReportPath}");

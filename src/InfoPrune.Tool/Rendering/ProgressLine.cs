@@ -1,4 +1,5 @@
 using InfoPrune.Core.Analysis.Neurons;
+using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Pipeline;
 
 namespace InfoPrune.Tool.Rendering;
@@ -35,6 +36,19 @@ internal sealed class ProgressLine : IProgress<PipelineProgress>, IProgress<Neur
             _lastStep = step;
             _lastTenth = tenth;
             _writer.WriteLine($"infoprune: [{step}] {message}");
+        }
+    }
+
+    /// <summary>
+    /// A warning, on a line of its own in MSBuild's canonical form (the build task turns it into a
+    /// build warning with its code).
+    /// </summary>
+    public void Warn(Diagnostic warning)
+    {
+        lock (_writer)
+        {
+            if (_live) _writer.Write("\r\u001b[2K");
+            _writer.WriteLine(warning.ToCanonicalString());
         }
     }
 
