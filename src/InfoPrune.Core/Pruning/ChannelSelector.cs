@@ -71,7 +71,11 @@ public static class ChannelSelector
     {
         var cost = new CostModel(graph);
         var goal = Target(cost, budget);
-        var kept = groups.ToDictionary(g => g.Id, g => g.Size);
+        // Channels are taken one at a time from the ranking, but a group ships its count rounded
+        // up to roundTo, so every budget check is on the rounded counts: checking the raw counts
+        // and rounding afterwards gives channels back and overshoots the budget.
+        var raw = groups.ToDictionary(g => g.Id, g => g.Size);
+        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(raw[g.Id], g.Size));
         // Scores are normalised by the group's mean so that layers of different scale compare.
         var queue = new PriorityQueue<(int Group, int Rank), (double, int, int)>();
         var sorted = new Dictionary<int, double[]>();
@@ -84,11 +88,11 @@ public static class ChannelSelector
             queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
         }
         var removals = new List<int>();
-        while (Measure(cost.Cost(kept), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
+        while (Measure(cost.Cost(Rounded()), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
         {
             var group = groups.First(g => g.Id == next.Group);
-            if (kept[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
-            kept[group.Id]--;
+            if (raw[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
+            raw[group.Id]--;
             removals.Add(group.Id);
             if (next.Rank + 1 < group.Size) queue.Enqueue((group.Id, next.Rank + 1), (sorted[group.Id][next.Rank + 1], group.Id, next.Rank + 1));
         }
@@ -97,9 +101,9 @@ public static class ChannelSelector
         // that still fit, so the model keeps as much as the target allows.
         for (var i = removals.Count - 1; i >= 0; i--)
         {
-            kept[removals[i]]++;
-            if (Measure(cost.Cost(kept), budget.Kind) > goal) kept[removals[i]]--;
+            raw[removals[i]]++;
+            if (Measure(cost.Cost(Rounded()), budget.Kind) > goal) raw[removals[i]]--;
         }
-        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
+        return Rounded();
     }
 }

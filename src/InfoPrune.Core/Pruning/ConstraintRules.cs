@@ -12,11 +12,15 @@ public static class ConstraintRules
         return Math.Min(size, Math.Max(Math.Max(constraints.MinChannels, 1), byRatio));
     }
 
-    /// <summary>A kept count rounded up to a multiple of roundTo, within [minimum, size].</summary>
+    /// <summary>
+    /// A kept count rounded up to a multiple of roundTo and at least the minimum (itself rounded up,
+    /// so no count below the first multiple slips through), or the whole group when that is less.
+    /// </summary>
     public static int Round(this ConstraintsPolicy constraints, int kept, int size)
     {
-        var rounded = constraints.RoundTo <= 1 ? kept : (int)Math.Ceiling(kept / (double)constraints.RoundTo) * constraints.RoundTo;
-        return Math.Min(size, Math.Max(constraints.MinimumKept(size), rounded));
+        var atLeast = Math.Max(kept, constraints.MinimumKept(size));
+        var rounded = constraints.RoundTo <= 1 ? atLeast : (int)Math.Ceiling(atLeast / (double)constraints.RoundTo) * constraints.RoundTo;
+        return Math.Min(size, rounded);
     }
 
     /// <summary>True when any producer of the group is excluded by name or pattern.</summary>

@@ -101,6 +101,29 @@ public class ChannelSelectorTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 0.4, true)]
+    [InlineData(4, 0.5, true)]
+    [InlineData(8, 0.6, true)]
+    [InlineData(2, 0.4, false)]
+    [InlineData(4, 0.5, false)]
+    public void RoundToStillMeetsABudget(int roundTo, double fraction, bool global)
+    {
+        // Rounding a kept count up to a multiple of roundTo adds channels back; the plan must
+        // account for that, not round after meeting the budget and overshoot it.
+        var graph = LeNet();
+        var cost = new CostModel(graph);
+        var constraints = ConstraintsPolicy.Default with { RoundTo = roundTo };
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(TargetKind.Macs, fraction), constraints, global, "l1");
+
+        Assert.InRange((double)cost.Cost(plan).Macs / cost.OriginalMacs, fraction - 0.15, fraction);
+        foreach (var group in graph.PrunableGroups)
+        {
+            var kept = plan.KeptIndices(group).Count;
+            Assert.True(kept % roundTo == 0 || kept == group.Size, $"{group}: kept {kept}");
+        }
+    }
+
     [Fact]
     public void RandomMethodIsSeeded()
     {
