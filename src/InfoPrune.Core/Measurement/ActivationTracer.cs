@@ -36,9 +36,33 @@ public static class ActivationTracer
             var producer = graph.Producer(value);
             if (producer == null) return null;
             if (Activations.Contains(producer.OpType)) return producer.OpType;
+            if (producer.OpType == "Mul" && IsExportedGelu(graph, producer)) return "Gelu";
             if (!RangePreserving.Contains(producer.OpType) || producer.Inputs.Count == 0) return null;
             value = producer.Inputs[0];
         }
         return null;
+    }
+
+    /// <summary>
+    /// Before opset 20 there is no Gelu op: exporters write x · ½ · (1 + erf(x / √2)). The outer
+    /// Mul of that formula has an Erf among the Mul/Add/Div nodes a few steps above it; nothing
+    /// else in a classifier puts Erf there.
+    /// </summary>
+    private static bool IsExportedGelu(OnnxGraph graph, OnnxNode mul)
+    {
+        var frontier = new List<OnnxNode> { mul };
+        for (var depth = 0; depth < 4 && frontier.Count > 0; depth++)
+        {
+            var next = new List<OnnxNode>();
+            foreach (var input in frontier.SelectMany(n => n.Inputs))
+            {
+                var producer = graph.Producer(input);
+                if (producer == null) continue;
+                if (producer.OpType == "Erf") return true;
+                if (producer.OpType is "Mul" or "Add" or "Div") next.Add(producer);
+            }
+            frontier = next;
+        }
+        return false;
     }
 }

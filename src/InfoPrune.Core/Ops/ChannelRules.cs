@@ -11,19 +11,38 @@ internal static class ChannelRules
     /// (e.g. a [C,1,1] scale against [N,C,H,W]): a per-channel member when its aligned axis has
     /// the channel width, nothing when it broadcasts over channels, frozen otherwise.
     /// </summary>
+    /// <remarks>
+    /// A Constant node's value counts as a constant too when it is the same for every channel
+    /// (PyTorch writes GELU's and Swish's scalars that way); a per-channel one freezes, because
+    /// surgery slices initializers, not node attributes.
+    /// </remarks>
     public static void BroadcastConstant(ChannelFlow flow, OnnxNode node, ChannelSpace space, string constant, int rank)
     {
         if (!flow.Graph.Initializers.TryGetValue(constant, out var tensor))
         {
-            flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a computed value");
+            var fromNode = flow.Graph.Producer(constant) is { OpType: "Constant" } producer ? ConstantOp.ValueOf(producer) : null;
+            if (fromNode == null)
+                flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a computed value");
+            else if (!BroadcastsOverChannels(fromNode.Shape, rank))
+                flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a per-channel value in the Constant node '{flow.Graph.Producer(constant)!.DisplayName}'");
             return;
         }
-        var axis = 1 - (rank - tensor.Shape.Count);
-        if (axis < 0 || tensor.Shape[axis] == 1) return;
+        if (BroadcastsOverChannels(tensor.Shape, rank)) return;
+        var axis = ChannelAxisOf(tensor.Shape, rank);
         if (tensor.Shape[axis] == space.Width)
             flow.AddMember(space, constant, axis, MemberRole.PerChannel, node);
         else
             flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) broadcasts '{constant}' of shape {ShapeMath.Format(tensor.Shape)} over the channels");
+    }
+
+    /// <summary>The axis of a constant that lines up with the channel axis (1) of a rank-<paramref name="rank"/> activation.</summary>
+    private static int ChannelAxisOf(IReadOnlyList<long> shape, int rank) => 1 - (rank - shape.Count);
+
+    /// <summary>True when a constant of this shape has no channel axis or size 1 there: every channel sees the same values.</summary>
+    private static bool BroadcastsOverChannels(IReadOnlyList<long> shape, int rank)
+    {
+        var axis = ChannelAxisOf(shape, rank);
+        return axis < 0 || shape[axis] == 1;
     }
 
     /// <summary>

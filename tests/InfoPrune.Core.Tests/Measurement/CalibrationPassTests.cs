@@ -106,6 +106,23 @@ public class CalibrationPassTests
     }
 
     [Fact]
+    public void GeluAsPyTorchExportsItIsRecognised()
+    {
+        // nn.GELU at opset 13: x * (1 + erf(x / sqrt 2)) * 0.5, no Gelu op; its units split at 0 like ReLU's.
+        var model = new TestModelBuilder().Input("x", "N", 4).Output("g", "N", 4)
+            .Floats("sqrt2", Array.Empty<long>(), new[] { 1.4142135f }).Floats("one", Array.Empty<long>(), new[] { 1f })
+            .Floats("half", Array.Empty<long>(), new[] { 0.5f })
+            .Node("Div", new[] { "x", "sqrt2" }, new[] { "d" })
+            .Node("Erf", new[] { "d" }, new[] { "e" })
+            .Node("Add", new[] { "e", "one" }, new[] { "a" })
+            .Node("Mul", new[] { "x", "a" }, new[] { "m" })
+            .Node("Mul", new[] { "m", "half" }, new[] { "g" })
+            .Build();
+        Assert.Equal("Gelu", ActivationTracer.ActivationOf(model.Graph, "g"));
+        Assert.Null(ActivationTracer.ActivationOf(model.Graph, "a"));
+    }
+
+    [Fact]
     public void BinQuantizersAreFittedOnTheFirstSamplesAndEverySampleIsCounted()
     {
         var model = ToyNets.LabelAndNoise("Relu");

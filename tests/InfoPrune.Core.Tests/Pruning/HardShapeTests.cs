@@ -146,6 +146,42 @@ public class HardShapeTests
     }
 
     [Fact]
+    public void GeluExportedWithScalarConstantNodesStaysPrunable()
+    {
+        // PyTorch exports nn.GELU at opset 13 as x * 0.5 * (1 + erf(x / sqrt 2)), its scalars in Constant nodes.
+        var model = new TestModelBuilder(13, seed: 14).Input("x", "N", 5).Output("y", "N", 3)
+            .Weight("w1", new long[] { 6, 5 }).Weight("b1", new long[] { 6 }).Weight("w2", new long[] { 3, 6 }).Weight("b2", new long[] { 3 })
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "h" }, ("transB", 1L))
+            .Node("Constant", Array.Empty<string>(), new[] { "sqrt2" }, ("value", OnnxTensor.FromFloats("sqrt2", Array.Empty<long>(), new[] { 1.4142135f })))
+            .Node("Div", new[] { "h", "sqrt2" }, new[] { "d" })
+            .Node("Erf", new[] { "d" }, new[] { "e" })
+            .Node("Constant", Array.Empty<string>(), new[] { "one" }, ("value", OnnxTensor.FromFloats("one", Array.Empty<long>(), new[] { 1f })))
+            .Node("Add", new[] { "e", "one" }, new[] { "a" })
+            .Node("Mul", new[] { "h", "a" }, new[] { "m" })
+            .Node("Constant", Array.Empty<string>(), new[] { "half" }, ("value_float", 0.5f))
+            .Node("Mul", new[] { "m", "half" }, new[] { "g" })
+            .Node("Gemm", new[] { "g", "w2", "b2" }, new[] { "y" }, ("transB", 1L))
+            .Build();
+        AssertPrunesLikeZeroing(model, new long[] { 4, 5 }, 1);
+    }
+
+    [Fact]
+    public void PerChannelConstantNodeFreezesWithItsReason()
+    {
+        // A per-channel scale held in a Constant node cannot be sliced like an initializer.
+        var model = new TestModelBuilder(13, seed: 15).Input("x", "N", 5).Output("y", "N", 3)
+            .Weight("w1", new long[] { 6, 5 }).Weight("w2", new long[] { 3, 6 })
+            .Node("Gemm", new[] { "x", "w1" }, new[] { "h" }, ("transB", 1L))
+            .Node("Constant", Array.Empty<string>(), new[] { "scale" }, ("value", OnnxTensor.FromFloats("scale", new long[] { 6 }, new float[] { 1, 2, 3, 4, 5, 6 })))
+            .Node("Mul", new[] { "h", "scale" }, new[] { "s" })
+            .Node("Gemm", new[] { "s", "w2" }, new[] { "y" }, ("transB", 1L))
+            .Build();
+        var graph = DependencyGraph.Analyze(model);
+        Assert.Empty(graph.PrunableGroups);
+        Assert.Contains(graph.Groups, g => g.FrozenReasons.Any(r => r.Contains("Constant node", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void ViewWithLiteralWidthInAConstantNodeIsRewritten()
     {
         // x.view(-1, 400) exports its shape as a Constant node; the 400 must follow conv2's pruning.
