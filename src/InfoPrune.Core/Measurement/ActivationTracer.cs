@@ -19,12 +19,14 @@ public static class ActivationTracer
 
     /// <summary>
     /// Ops that keep every output inside the range of their input, so a sigmoid's (0, 1) or a ReLU's
-    /// zeros survive them: pooling, dropout at inference, and pure layout changes.
+    /// zeros survive them: pooling, dropout at inference, and pure layout changes. Pad counts too:
+    /// PyTorch puts one before some AveragePools, and its border values do not change which
+    /// nonlinearity made the rest.
     /// </summary>
     private static readonly HashSet<string> RangePreserving = new(StringComparer.Ordinal)
     {
         "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Dropout", "Identity",
-        "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "ReduceMean", "ReduceMax",
+        "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "ReduceMean", "ReduceMax", "Pad",
     };
 
     /// <summary>The op type of the activation that produced <paramref name="value"/>, or null if there is none.</summary>

@@ -100,8 +100,13 @@ public class CalibrationPassTests
             .Node("Sigmoid", new[] { "x" }, new[] { "s" })
             .Node("MaxPool", new[] { "s" }, new[] { "p" }, ("kernel_shape", new long[] { 1, 1 }))
             .Node("Flatten", new[] { "p" }, new[] { "y" })
+            .Node("Pad", new[] { "s", "pads" }, new[] { "padded" })
+            .Node("AveragePool", new[] { "padded" }, new[] { "avg" }, ("kernel_shape", new long[] { 2, 2 }))
+            .Int64s("pads", new long[] { 8 }, new long[8])
             .Build();
         Assert.Equal("Sigmoid", ActivationTracer.ActivationOf(model.Graph, "y"));
+        // PyTorch's AvgPool2d export: Sigmoid → Pad → AveragePool.
+        Assert.Equal("Sigmoid", ActivationTracer.ActivationOf(model.Graph, "avg"));
         Assert.Null(ActivationTracer.ActivationOf(model.Graph, "x"));
     }
 
