@@ -60,8 +60,9 @@ public sealed class LabeledDataset : IDisposable
         options ??= DatasetOptions.Default;
         var problems = new DiagnosticBag();
         // Open both before reporting, so a user fixing the data sees the problems of both files at once.
-        var images = TryOpen(imagesPath, options.ImagesArrayName, options.StreamAboveBytes, problems);
-        var labels = TryOpen(labelsPath, options.LabelsArrayName, options.StreamAboveBytes, problems);
+        var (imagesArray, labelsArray) = NpzPairing.Resolve(imagesPath, labelsPath, options.ImagesArrayName, options.LabelsArrayName);
+        var images = TryOpen(imagesPath, imagesArray, options.StreamAboveBytes, problems);
+        var labels = TryOpen(labelsPath, labelsArray, options.StreamAboveBytes, problems);
         if (images == null || labels == null)
         {
             images?.Dispose();
@@ -159,8 +160,8 @@ public sealed class LabeledDataset : IDisposable
         if (images.ArrayName != null && images.ArrayName == labels.ArrayName
             && Path.GetFullPath(images.File) == Path.GetFullPath(labels.File))
             problems.Error(DataErrors.AmbiguousNpzArrays,
-                $"images and labels both read array '{images.ArrayName}' of this NPZ archive; name the arrays to use " +
-                $"(it has {string.Join(", ", NpzReader.ArrayNames(images.File).Select(n => $"'{n}'"))})",
+                $"images and labels both read array '{images.ArrayName}' of this NPZ archive; name the arrays to use with the " +
+                $"policy's \"imagesArray\" and \"labelsArray\" (it has {string.Join(", ", NpzReader.ArrayNames(images.File).Select(n => $"'{n}'"))})",
                 images.File);
     }
 

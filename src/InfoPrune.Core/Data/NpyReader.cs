@@ -31,6 +31,13 @@ public static partial class NpyReader
     /// <summary>Reads header and data from <paramref name="reader"/>; shared with <see cref="NpzReader"/>.</summary>
     internal static SampleArray Read(ArrayFileReader reader, string format, long streamAboveBytes)
     {
+        var (type, dims) = ReadHeader(reader);
+        return reader.ReadData(dims, type, format, streamAboveBytes);
+    }
+
+    /// <summary>Reads only the header: the element type and the shape, leaving the data unread.</summary>
+    internal static (DataElementType Type, long[] Dims) ReadHeader(ArrayFileReader reader)
+    {
         Span<byte> preamble = stackalloc byte[8];
         reader.ReadHeader(preamble, "its NPY magic and version");
         if (!DataFileFormatDetector.IsNpy(preamble))
@@ -50,8 +57,7 @@ public static partial class NpyReader
         reader.ReadHeader(headerBytes, $"its {reader.HeaderLength + headerLength}-byte NPY header");
         // Versions 1 and 2 write the header in latin-1, version 3 in UTF-8.
         var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        var (type, dims) = ParseHeader(reader, header);
-        return reader.ReadData(dims, type, format, streamAboveBytes);
+        return ParseHeader(reader, header);
     }
 
     private static (DataElementType Type, long[] Dims) ParseHeader(ArrayFileReader reader, string header)

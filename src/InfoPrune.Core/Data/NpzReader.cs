@@ -35,6 +35,22 @@ public static class NpzReader
             return (IReadOnlyList<string>)NpyEntries(archive).Select(ArrayNameOf).ToList();
         });
 
+    /// <summary>Each array's name, element type and shape, from the headers alone (the data is not read).</summary>
+    public static IReadOnlyList<(string Name, DataElementType Type, long[] Dims)> Describe(string path) =>
+        ArrayFileReader.Guard(path, () =>
+        {
+            using var file = ArrayFileReader.OpenRead(path);
+            using var archive = new ZipArchive(file, ZipArchiveMode.Read);
+            var arrays = new List<(string, DataElementType, long[])>();
+            foreach (var entry in NpyEntries(archive))
+            {
+                using var reader = ArrayFileReader.ForNpzEntry(path, ArrayNameOf(entry), entry.Open());
+                var (type, dims) = NpyReader.ReadHeader(reader);
+                arrays.Add((ArrayNameOf(entry), type, dims));
+            }
+            return (IReadOnlyList<(string, DataElementType, long[])>)arrays;
+        });
+
     private static ZipArchiveEntry FindEntry(string path, ZipArchive archive, string? arrayName)
     {
         var arrays = NpyEntries(archive).ToList();

@@ -210,7 +210,8 @@ public sealed class PrunePipeline
     private static int? FixedBatch(OnnxModel model) =>
         model.Graph.Inputs.Count == 1 && model.Graph.Inputs[0].Shape is { Count: > 0 } shape && shape[0].Value is { } fixedSize ? (int)fixedSize : null;
 
-    private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) => LabeledDataset.Open(files.Images, files.Labels, options);
+    private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) =>
+        LabeledDataset.Open(files.Images, files.Labels, options with { ImagesArrayName = files.ImagesArray, LabelsArrayName = files.LabelsArray });
 
     private static Preprocessing ToPreprocessing(PreprocessPolicy p) => new()
     {

@@ -122,8 +122,10 @@ internal sealed class PolicyParser
     {
         var images = reader.FilePath("images");
         var labels = reader.FilePath("labels");
+        var imagesArray = reader.OptionalString("imagesArray", "the name of an array in the images NPZ archive");
+        var labelsArray = reader.OptionalString("labelsArray", "the name of an array in the labels NPZ archive");
         reader.Finish();
-        return images is null || labels is null ? null : new DatasetFiles(images, labels);
+        return images is null || labels is null ? null : new DatasetFiles(images, labels, imagesArray, labelsArray);
     }
 
     private static CalibrationPolicy ReadCalibration(PolicyObjectReader reader)

@@ -223,19 +223,47 @@ public sealed class LabeledDatasetTests : IDisposable
     }
 
     [Fact]
-    public void ImagesAndLabelsFromOneNpzNeedTheirNames()
+    public void ImagesAndLabelsFromOneNpzArePairedByTheirContents()
     {
+        // numpy.savez("data.npz", x=images, y=labels): the images are the array of rank 2 or more,
+        // the labels the one-dimensional integer array, whatever their names or order.
         var path = _files.WriteNpz("data.npz", compressed: true,
-            ("x", DataTestFiles.NpyBytes(new float[] { 1f, 2f, 3f, 4f }, 2, 2)),
-            ("y", DataTestFiles.NpyBytes(new long[] { 1, 0 }, 2)));
+            ("labels_first", DataTestFiles.NpyBytes(new long[] { 1, 0 }, 2)),
+            ("pixels", DataTestFiles.NpyBytes(new float[] { 1f, 2f, 3f, 4f }, 2, 2)));
 
-        DataAssert.Fails(DataErrors.AmbiguousNpzArrays, path, () => LabeledDataset.Open(path, path), "'x'", "'y'");
+        using var dataset = LabeledDataset.Open(path, path);
 
-        using var dataset = LabeledDataset.Open(path, path, new DatasetOptions { ImagesArrayName = "x", LabelsArrayName = "y" });
         Assert.Equal([1L, 0L], dataset.Labels.ToArray());
         var sample = new float[2];
         dataset.ReadImage(1, sample);
         Assert.Equal([3f, 4f], sample);
+    }
+
+    [Fact]
+    public void OneNpzWhoseContentsLeaveAChoiceNeedsTheArrayNames()
+    {
+        // Two one-dimensional integer arrays: either could be the labels, so the names are required.
+        var path = _files.WriteNpz("data.npz", compressed: false,
+            ("x", DataTestFiles.NpyBytes(new long[] { 5, 6 }, 2)),
+            ("y", DataTestFiles.NpyBytes(new long[] { 1, 0 }, 2)));
+
+        DataAssert.Fails(DataErrors.AmbiguousNpzArrays, path, () => LabeledDataset.Open(path, path), "'x'", "'y'", "imagesArray");
+    }
+
+    [Fact]
+    public void NamedNpzArraysWinOverThePairing()
+    {
+        var path = _files.WriteNpz("data.npz", compressed: true,
+            ("x", DataTestFiles.NpyBytes(new float[] { 1f, 2f, 3f, 4f }, 2, 2)),
+            ("x_flipped", DataTestFiles.NpyBytes(new float[] { 3f, 4f, 1f, 2f }, 2, 2)),
+            ("y", DataTestFiles.NpyBytes(new long[] { 1, 0 }, 2)));
+
+        using var dataset = LabeledDataset.Open(path, path, new DatasetOptions { ImagesArrayName = "x_flipped" });
+
+        Assert.Equal([1L, 0L], dataset.Labels.ToArray());
+        var sample = new float[2];
+        dataset.ReadImage(1, sample);
+        Assert.Equal([1f, 2f], sample);
     }
 
     [Fact]

@@ -7,6 +7,31 @@ namespace InfoPrune.Core.Tests.Policy;
 public class ValidPolicyTests
 {
     [Fact]
+    public void NpzArrayNamesAreRead()
+    {
+        using var folder = new TempPolicyFolder();
+        folder.WriteExampleDataFiles();
+        var policyPath = folder.Write("prune.json", """
+            {
+              "version": 1,
+              "data": {
+                "validation": { "images": "data/t10k-images-idx3-ubyte.gz", "labels": "data/t10k-labels-idx1-ubyte.gz",
+                                "imagesArray": "x", "labelsArray": "y" },
+                "calibration": { "from": "validation" }
+              },
+              "method": { "name": "l1" },
+              "target": { "ratio": 0.5 },
+              "fineTune": { "epochs": 0 }
+            }
+            """);
+
+        var policy = PolicyLoader.Load(policyPath);
+
+        Assert.Equal("x", policy.Data.Validation.ImagesArray);
+        Assert.Equal("y", policy.Data.Validation.LabelsArray);
+    }
+
+    [Fact]
     public void FullPolicyParsesToTheValuesWritten()
     {
         using var folder = new TempPolicyFolder();
