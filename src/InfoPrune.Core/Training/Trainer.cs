@@ -94,6 +94,8 @@ public sealed class Trainer
         long largestLabel, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var device = student.Device;
+        var studentProbabilities = OutputsProbabilities(student);
+        var teacherProbabilities = teacher != null && OutputsProbabilities(teacher);
         var epochs = new List<EpochSummary>(Options.Epochs);
         using var optimizer = OptimizerFactory.Create(Options, student.Parameters);
         using var batchTensors = new BatchTensors();
@@ -123,9 +125,9 @@ public sealed class Trainer
                     var input = batchTensors.Images(batch);
                     var labels = batchTensors.Labels(batch, device);
                     optimizer.zero_grad();
-                    var logits = student.Forward(input);
+                    var logits = ClassScores(student.Forward(input), studentProbabilities);
                     if (globalStep == 0) CheckClassScores(student, logits, largestLabel);
-                    var loss = Loss(logits, labels, input, teacher, globalStep == 0);
+                    var loss = Loss(logits, labels, input, teacher, teacherProbabilities, globalStep == 0);
                     loss.backward();
                     optimizer.step();
                     using (torch.no_grad())
@@ -154,11 +156,11 @@ public sealed class Trainer
         return new TrainingResult(epochs, globalStep, images, clock.Elapsed.TotalSeconds);
     }
 
-    private Tensor Loss(Tensor logits, Tensor labels, Tensor input, GraphExecutor? teacher, bool firstStep)
+    private Tensor Loss(Tensor logits, Tensor labels, Tensor input, GraphExecutor? teacher, bool teacherProbabilities, bool firstStep)
     {
         if (teacher == null) return torch.nn.functional.cross_entropy(logits, labels);
         Tensor teacherLogits;
-        using (torch.no_grad()) teacherLogits = teacher.Forward(input);
+        using (torch.no_grad()) teacherLogits = ClassScores(teacher.Forward(input), teacherProbabilities);
         if (teacherLogits.device != logits.device) teacherLogits = teacherLogits.to(logits.device);
         if (firstStep && !teacherLogits.shape.SequenceEqual(logits.shape))
             throw new InfoPruneException(TrainingErrors.TeacherMismatch,
@@ -166,6 +168,24 @@ public sealed class Trainer
                 "the teacher must be the same classifier before pruning");
         return DistillationLoss.Combined(logits, labels, teacherLogits, Options.DistillWeight, Options.DistillTemperature);
     }
+
+    /// <summary>
+    /// True when the model's first output is a Softmax over the classes: models exported for
+    /// deployment often end in one. Cross-entropy then needs the log of those probabilities — the
+    /// logits up to a per-sample constant, which neither cross-entropy nor the distillation
+    /// softmax sees — not the probabilities themselves, whose gradients are far too flat.
+    /// </summary>
+    private static bool OutputsProbabilities(GraphExecutor executor)
+    {
+        var graph = executor.Model.Graph;
+        if (graph.Outputs.Count == 0 || graph.Producer(graph.Outputs[0].Name) is not { OpType: "Softmax" } softmax) return false;
+        var axis = softmax.Attributes.TryGetValue("axis", out var a) ? a.Int : (executor.Model.Opsets.GetValueOrDefault("", 13) >= 13 ? -1 : 1);
+        return axis is 1 or -1;
+    }
+
+    /// <summary>Log-probabilities for a Softmax output (clamped so a probability that underflowed to 0 stays finite), else the output as it is.</summary>
+    private static Tensor ClassScores(Tensor output, bool probabilities) =>
+        probabilities ? output.clamp_min(1e-30).log() : output;
 
     /// <summary>Reads the mean loss per sample so far, and stops the run if it is no longer a number.</summary>
     private double ReadMeanLoss(Tensor lossSum, long samples, int epoch, int fromStep, int toStep, double rate)

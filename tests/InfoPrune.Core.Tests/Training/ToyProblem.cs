@@ -10,10 +10,10 @@ internal static class ToyProblem
     public const int Features = 8;
     public const int Classes = 3;
 
-    /// <summary>Gemm → BatchNormalization → Relu (→ Dropout) → Gemm on [N, 8], 3 class scores.</summary>
-    public static OnnxModel Mlp(int seed = 3, int hidden = 16, bool dropout = false)
+    /// <summary>Gemm → BatchNormalization → Relu (→ Dropout) → Gemm (→ Softmax) on [N, 8], 3 class scores.</summary>
+    public static OnnxModel Mlp(int seed = 3, int hidden = 16, bool dropout = false, bool softmaxOutput = false)
     {
-        var builder = new TestModelBuilder(13, seed).Input("x", "N", Features).Output("logits", "N", Classes)
+        var builder = new TestModelBuilder(13, seed).Input("x", "N", Features).Output(softmaxOutput ? "probabilities" : "logits", "N", Classes)
             .Weight("w1", new long[] { hidden, Features }).Weight("b1", new long[] { hidden })
             .Floats("bn_s", new long[] { hidden }, Enumerable.Repeat(1f, hidden).ToArray()).Floats("bn_b", new long[] { hidden }, new float[hidden])
             .Floats("bn_m", new long[] { hidden }, new float[hidden]).Floats("bn_v", new long[] { hidden }, Enumerable.Repeat(1f, hidden).ToArray())
@@ -23,7 +23,10 @@ internal static class ToyProblem
             .Node("Relu", new[] { "hn" }, new[] { dropout ? "r" : "a" });
         // Dropout (ratio 0.5 by default) draws from libtorch's generator in train mode.
         if (dropout) builder.Node("Dropout", new[] { "r" }, new[] { "a" });
-        return builder.Node("Gemm", new[] { "a", "w2", "b2" }, new[] { "logits" }, ("transB", 1L)).Build();
+        builder.Node("Gemm", new[] { "a", "w2", "b2" }, new[] { "logits" }, ("transB", 1L));
+        // A model exported for deployment may end in a Softmax over the classes.
+        if (softmaxOutput) builder.Node("Softmax", new[] { "logits" }, new[] { "probabilities" }, ("axis", 1L));
+        return builder.Build();
     }
 
     /// <summary>Gaussian features; the class is which third of the feature sum's range (cut at ±1) a sample falls in.</summary>

@@ -34,6 +34,30 @@ public class TrainerTests
             $"{kind}: accuracy went from {first.Accuracy:P1} to {last.Accuracy:P1}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASoftmaxOutputTrainsLikeTheLogitsBehindIt(bool distill)
+    {
+        // Same weights and data; one model ends in Softmax. Training must see the same loss (on the
+        // log-probabilities), so the trained weights agree — cross-entropy on the probabilities
+        // themselves would train a different, much flatter objective.
+        using var data = ToyProblem.Dataset(256);
+        var options = new FineTuneOptions { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Seed = 4, DistillWeight = distill ? 0.5 : 0 };
+        var results = new List<float[]>();
+        foreach (var softmax in new[] { false, true })
+        {
+            var model = ToyProblem.Mlp(softmaxOutput: softmax);
+            using var executor = GraphExecutor.Create(model, torch.CPU);
+            using var teacher = distill ? GraphExecutor.Create(model, torch.CPU) : null;
+            new Trainer(options).Train(executor, data, teacher);
+            results.Add(executor.ToModel().Graph.Initializers["w1"].ToFloatArray());
+        }
+        var before = ToyProblem.Mlp().Graph.Initializers["w1"].ToFloatArray();
+        Assert.True(results[0].Zip(before).Max(p => Math.Abs(p.First - p.Second)) > 1e-2, "training moved the weights");
+        Assert.True(results[0].Zip(results[1]).Max(p => Math.Abs(p.First - p.Second)) < 1e-4, "logits and Softmax outputs train alike");
+    }
+
     [Fact]
     public void ResultCountsStepsImagesAndEpochsAndDropsTheShortLastBatch()
     {
