@@ -56,6 +56,7 @@ public class AnalyzeCommandTests : IDisposable
         Assert.Contains("/fc2/Gemm (100 units, Relu)", result.Out);
         Assert.Contains("MI low→high", result.Out);
         Assert.Contains("0–50%", result.Out);
+        Assert.Matches(@"best measure to zero: [a-z-]+ low→high \d+\.\d\d%, [+−]\d+\.\d\d pt vs random", result.Out);
         Assert.Contains("overlap", result.Out);
         Assert.Contains(Path.Combine(output, "report.html"), result.Out);
     }
@@ -92,6 +93,12 @@ public class AnalyzeCommandTests : IDisposable
         // Two measures, low and high first, plus one random order.
         Assert.Equal(new[] { "mutual-information-low", "mutual-information-high", "kl-selectivity-low", "kl-selectivity-high", "random-1" },
             layer.GetProperty("meanAccuracy").EnumerateObject().Select(p => p.Name));
+        // The best measure to prune by is the low→high ordering that kept the most accuracy.
+        var lowFirst = layer.GetProperty("meanAccuracy").EnumerateObject().Where(p => p.Name.EndsWith("-low", StringComparison.Ordinal))
+            .OrderByDescending(p => p.Value.GetDouble()).ThenBy(p => p.Name, StringComparer.Ordinal).First();
+        var best = layer.GetProperty("bestLowFirst");
+        Assert.Equal(lowFirst.Name[..^"-low".Length], best.GetProperty("measure").GetString());
+        Assert.Equal(lowFirst.Value.GetDouble(), best.GetProperty("meanAccuracy").GetDouble());
     }
 
     [Fact]

@@ -165,6 +165,10 @@ internal static class AnalyzeCommand
                     $"random {Pct(s.RandomBalanced)} → {Verdict(s.MutualInformationAdvantageBalanced, "MI better than random", "MI worse than random")}");
                 output.WriteLine($"    {part,-11} balancing {Verdict(s.BalancingGain, "helps", "hurts")} (random orders {Signed(s.BalancingGainRandom)}, MI low→high {Signed(s.BalancingGainMutualInformation)})");
             }
+            foreach (var balanced in layer.Summary.Balanced == null ? new[] { false } : new[] { false, true })
+                if (layer.Summary.BestLowFirst(balanced) is { } best)
+                    output.WriteLine($"    best measure {(balanced ? "balanced" : "to zero")}: {best.Measure} low→high {Pct(best.MeanAccuracy)}, " +
+                        $"{Signed(best.MeanAccuracy - (balanced ? layer.Summary.RandomBalanced : layer.Summary.RandomPlain))} vs random");
             if (layer.Note != null) output.WriteLine($"    {layer.Note}");
         }
         output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(request.Output, "report.html"))}");
@@ -237,6 +241,14 @@ internal static class AnalyzeCommand
         Number(json, "balancingGainRandom", s.BalancingGainRandom);
         Number(json, "balancingGainMi", s.BalancingGainMutualInformation);
         Number(json, "balancingGainAllOrderings", s.BalancingGainAllOrderings);
+        foreach (var (balanced, key) in new[] { (false, "bestLowFirst"), (true, "bestLowFirstBalanced") })
+        {
+            if (s.BestLowFirst(balanced) is not { } best) continue;
+            json.WriteStartObject(key);
+            json.WriteString("measure", best.Measure);
+            json.WriteNumber("meanAccuracy", best.MeanAccuracy);
+            json.WriteEndObject();
+        }
     }
 
     private static void Number(Utf8JsonWriter json, string name, double? value)

@@ -55,6 +55,20 @@ public sealed record LayerAblationSummary(double UpToFraction, IReadOnlyDictiona
     public double? BalancingGainAllOrderings => Balanced == null ? null
         : Plain.Keys.Where(Balanced.ContainsKey).Select(k => Balanced[k] - Plain[k]).DefaultIfEmpty(double.NaN).Average();
 
+    /// <summary>
+    /// The measure whose low→high ordering kept the most accuracy (the one to prune this layer by,
+    /// going by this data), with its mean accuracy; from the balanced curves when asked and present.
+    /// </summary>
+    public (string Measure, double MeanAccuracy)? BestLowFirst(bool balanced)
+    {
+        var curves = balanced ? Balanced : Plain;
+        if (curves == null) return null;
+        const string suffix = "-low";
+        var best = curves.Where(c => c.Key.EndsWith(suffix, StringComparison.Ordinal) && !double.IsNaN(c.Value))
+            .OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+        return best.Key == null ? null : (best.Key[..^suffix.Length], best.Value);
+    }
+
     private static double? RandomMean(IReadOnlyDictionary<string, double> curves)
     {
         var random = curves.Where(c => c.Key.StartsWith("random-", StringComparison.Ordinal)).Select(c => c.Value).ToArray();
