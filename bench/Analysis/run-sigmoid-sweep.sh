@@ -2,7 +2,7 @@
 # The neuron-importance paper's sigmoid-MLP claims, checked on Fashion-MNIST over several training
 # recipes and seeds (see sigmoid_sweep.py): trains the nets with PyTorch 1.13, runs
 # `infoprune analyze` and `infoprune prune` on each, replays every analysis in numpy, and writes
-# bench/results/sigmoid-sweep.md (+ .json). About 40 minutes on 2 cores with the default 3 seeds.
+# bench/results/sigmoid-sweep.md (+ .json). About 8 minutes on 2 cores with the default 3 seeds (measured 2026-11-23).
 #
 #   bench/Analysis/run-sigmoid-sweep.sh [SEEDS]      e.g. 1,2,3 (default) or 1
 # Environment: WORK (scratch folder for nets and analyses; default /tmp/infoprune-sigmoid-sweep).
