@@ -8,7 +8,7 @@ public class ErrorHandlingTests
 {
     private sealed class FailingDatasetOpener : IDatasetOpener
     {
-        public IBatchSource Open(string imagesPath, string labelsPath, InfoPrune.Core.Onnx.OnnxModel model) =>
+        public IBatchSource Open(string imagesPath, string labelsPath, InfoPrune.Core.Onnx.OnnxModel model, InfoPrune.Core.Data.Preprocessing preprocessing) =>
             throw new InvalidOperationException("reader exploded\nnative frame 1\nnative frame 2");
     }
 

@@ -20,6 +20,9 @@ public class EvalCommandTests
     [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--limit", "-5")]
     [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--threads", "0")]
     [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--no-such-option")]
+    [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--scale", "0")]
+    [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--std", "0.5,0")]
+    [InlineData("eval", "m.onnx", "--images", "i", "--labels", "l", "--mean", "half")]
     [InlineData("frobnicate")]
     [InlineData()]
     public void InvalidArgumentsAreBadInput(params string[] args)
@@ -29,6 +32,19 @@ public class EvalCommandTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.NotEqual("", result.Error.Trim());
         Assert.Equal("", result.Out);
+    }
+
+    [Fact]
+    public void PreprocessingOptionsComposeAsThePolicysDo()
+    {
+        // (x · 0.5/255 − 0) / 0.5 is the default x / 255: same accuracy. Normalising inputs the
+        // model was not trained on changes it: the options reach the data.
+        double Accuracy(params string[] extra) => CliRun.Invoke(EvalArgs("lenet5.onnx", "torch", [.. extra, "--limit", "500", "--json"]))
+            .Json().GetProperty("accuracy").GetDouble();
+
+        var plain = Accuracy();
+        Assert.Equal(plain, Accuracy("--scale", (0.5 / 255).ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--mean", "0", "--std", "0.5"));
+        Assert.True(Accuracy("--mean", "0.5", "--std", "0.5") < plain - 0.2);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using InfoPrune.Core.Analysis.Neurons;
+using InfoPrune.Core.Data;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Information;
@@ -26,7 +27,7 @@ internal static class AnalyzeCommand
     public static Command Create(ToolContext context, GlobalOptions globals)
     {
         var model = new Argument<string>("model") { Description = "The ONNX classifier to analyse (never modified)." };
-        var images = new Option<string>("--images") { Description = "Image file (IDX, NPY; optionally gzipped).", Required = true };
+        var images = new Option<string>("--images") { Description = "Image file (IDX, NPY or NPZ; optionally gzipped).", Required = true };
         var labels = new Option<string>("--labels") { Description = "Label file matching --images.", Required = true };
         var output = new Option<string>("--out")
         {
@@ -76,11 +77,13 @@ internal static class AnalyzeCommand
                 result.AddError($"--measures: '{token}' is not a measure (choose from {string.Join(", ", MeasuresByName.Keys)}).");
         });
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
+        var preprocess = new PreprocessOptions();
 
         var command = new Command("analyze", "Score every unit by information measures and draw layer-wise cumulative ablation curves.")
         {
             model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, layers, measures, json,
         };
+        foreach (var option in preprocess.All) command.Options.Add(option);
         command.SetAction(parse => Run(context, new Request(
             parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(labels)!, parse.GetValue(output)!,
             new NeuronAnalysisOptions
@@ -98,7 +101,7 @@ internal static class AnalyzeCommand
                     ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
                     : MeasurementOptions.Default,
             },
-            parse.GetValue(json), parse.GetValue(globals.Threads))));
+            parse.GetValue(json), parse.GetValue(globals.Threads), preprocess.From(parse))));
         return command;
     }
 
@@ -108,14 +111,15 @@ internal static class AnalyzeCommand
     private static IEnumerable<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads);
+    private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads,
+        Preprocessing Preprocessing);
 
     private static int Run(ToolContext context, Request request)
     {
         InputFiles.Require(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
         OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
-        var data = context.Datasets.Open(request.Images, request.Labels, model);
+        var data = context.Datasets.Open(request.Images, request.Labels, model, request.Preprocessing);
         using var release = data as IDisposable;
         DeviceChoice.UseThreads(request.Threads);
 

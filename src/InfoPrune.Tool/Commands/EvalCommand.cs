@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using InfoPrune.Core.Data;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
@@ -21,7 +22,7 @@ internal static class EvalCommand
     public static Command Create(ToolContext context, GlobalOptions globals)
     {
         var model = new Argument<string>("model") { Description = "The ONNX model file." };
-        var images = new Option<string>("--images") { Description = "Image file (IDX, optionally gzipped).", Required = true };
+        var images = new Option<string>("--images") { Description = "Image file (IDX, NPY or NPZ; optionally gzipped).", Required = true };
         var labels = new Option<string>("--labels") { Description = "Label file matching --images.", Required = true };
         var runtime = new Option<string>("--runtime")
         {
@@ -38,11 +39,13 @@ internal static class EvalCommand
         };
         OptionRules.RequirePositive(batchSize);
         var json = new Option<bool>("--json") { Description = "Print one JSON object: accuracy, n, correct, runtime, model, seconds." };
+        var preprocess = new PreprocessOptions();
 
         var command = new Command("eval", "Measure a classifier's top-1 accuracy on labelled data.")
         {
             model, images, labels, runtime, limit, batchSize, json,
         };
+        foreach (var option in preprocess.All) command.Options.Add(option);
         command.SetAction(parse => Run(context, new Request(
             parse.GetValue(model)!,
             parse.GetValue(images)!,
@@ -51,12 +54,13 @@ internal static class EvalCommand
             parse.GetValue(limit),
             parse.GetValue(batchSize),
             parse.GetValue(json),
-            parse.GetValue(globals.Threads))));
+            parse.GetValue(globals.Threads),
+            preprocess.From(parse))));
         return command;
     }
 
     private sealed record Request(string Model, string Images, string Labels, EvaluationRuntime Runtime,
-        long? Limit, int BatchSize, bool Json, int Threads);
+        long? Limit, int BatchSize, bool Json, int Threads, Preprocessing Preprocessing);
 
     private static int Run(ToolContext context, Request request)
     {
@@ -66,7 +70,7 @@ internal static class EvalCommand
         // mistake, and data checks against a model that cannot run would only add noise.
         if (request.Runtime == EvaluationRuntime.Torch) OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
         else using (new OrtModelRunner(model.ToBytes(), request.Model, 1)) { }
-        var data = context.Datasets.Open(request.Images, request.Labels, model);
+        var data = context.Datasets.Open(request.Images, request.Labels, model, request.Preprocessing);
         using var release = data as IDisposable;
         // Only TorchSharp needs the process-wide setting; ORT takes its count per session.
         if (request.Runtime == EvaluationRuntime.Torch) DeviceChoice.UseThreads(request.Threads);
