@@ -98,6 +98,23 @@ public class PruneCommandTests
     }
 
     [Fact]
+    public void ExcludeEntriesThatMatchNoNodeAreWarnedAbout()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);
+        var text = File.ReadAllText(policy).Replace("\"seed\": 7", "\"constraints\": { \"exclude\": [\"/conv1/Conv\", \"/fc9/\", \"conv2\"] },\n  \"seed\": 7");
+        File.WriteAllText(policy, text);
+        var output = Path.Combine(folder, "out.onnx");
+
+        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var warnings = result.Error.Split('\n').Where(l => l.Contains("warning IP0532")).ToArray();
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains(warnings, w => w.Contains("exclude[1] \"/fc9/\"") && w.Contains("pattern"));
+        Assert.Contains(warnings, w => w.Contains("exclude[2] \"conv2\"") && w.Contains("exact name"));
+    }
+
+    [Fact]
     public void AReachableTargetRaisesNoWarning()
     {
         var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);

@@ -33,6 +33,9 @@ public sealed class PrunePipeline
     /// <summary>Warning: the constraints and frozen layers leave too little to reach a macs/params target.</summary>
     public static readonly ErrorCode TargetNotReached = ErrorCode.Input(531);
 
+    /// <summary>Warning: an entry of constraints.exclude names no node of the model (a typo protects nothing).</summary>
+    public static readonly ErrorCode ExcludeMatchesNothing = ErrorCode.Input(532);
+
     /// <summary>How far above a macs/params target a plan may land before it is worth a warning (a channel's worth of rounding).</summary>
     private const double TargetTolerance = 0.01;
 
@@ -86,6 +89,7 @@ public sealed class PrunePipeline
             : ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
         // A method's warnings are about its policy settings, so they point at the policy file.
         var warningList = ((method as IPlanningMethod)?.Warnings ?? []).Select(w => w.File == null ? w with { File = policy.SourcePath } : w).ToList();
+        warningList.AddRange(UnmatchedExcludes(model, policy));
         if (TargetShortfall(cost, plan, policy) is { } shortfall) warningList.Add(shortfall);
         foreach (var warning in warningList) _warn?.Invoke(warning);
         var warnings = warningList.Select(w => w.ToCanonicalString()).ToArray();
@@ -162,6 +166,21 @@ public sealed class PrunePipeline
         }
         AtomicFile.WriteAllBytes(outputPath, finalBytes);
         return new PruneOutcome(report, outputPath, reportPath);
+    }
+
+    /// <summary>One warning per constraints.exclude entry that matches no node name of the model.</summary>
+    private static IEnumerable<Diagnostic> UnmatchedExcludes(OnnxModel model, PrunePolicy policy)
+    {
+        var names = model.Graph.Nodes.Select(n => n.DisplayName).ToList();
+        for (var i = 0; i < policy.Constraints.Exclude.Length; i++)
+        {
+            var selector = policy.Constraints.Exclude[i];
+            if (names.Any(selector.Matches)) continue;
+            var hint = selector.IsRegex ? "no node name matches the pattern" : "no node has this exact name (a pattern goes between slashes)";
+            yield return new Diagnostic(ExcludeMatchesNothing,
+                $"constraints.exclude[{i}] \"{selector}\" matches no node of {Path.GetFileName(model.SourcePath)}: {hint}; `infoprune inspect` lists the node names",
+                policy.SourcePath, Severity: Severity.Warning);
+        }
     }
 
     /// <summary>
