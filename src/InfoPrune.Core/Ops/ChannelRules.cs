@@ -20,11 +20,12 @@ internal static class ChannelRules
     {
         if (!flow.Graph.Initializers.TryGetValue(constant, out var tensor))
         {
-            var fromNode = flow.Graph.Producer(constant) is { OpType: "Constant" } producer ? ConstantOp.ValueOf(producer) : null;
+            var producer = flow.Graph.Producer(constant);
+            var fromNode = producer is { OpType: "Constant" } ? ConstantOp.ValueOf(producer) : null;
             if (fromNode == null)
                 flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a computed value");
             else if (!BroadcastsOverChannels(fromNode.Shape, rank))
-                flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a per-channel value in the Constant node '{flow.Graph.Producer(constant)!.DisplayName}'");
+                flow.Freeze(space, $"'{node.DisplayName}' ({node.OpType}) combines the channels with a per-channel value in the Constant node '{producer!.DisplayName}'");
             return;
         }
         if (BroadcastsOverChannels(tensor.Shape, rank)) return;

@@ -28,13 +28,11 @@ public static class Surgery
         foreach (var group in changed.Where(g => plan.CompensatedGroups.Contains(g.Id)))
             FoldRemovedMeans(graph, plan, group, newTensors, newBiases);
 
-        // Slice every (initializer, axis) that a changed group owns.
-        var axes = graph.Groups.SelectMany(g => g.Members.Select(m => (Group: g, Member: m)))
-            .GroupBy(x => (x.Member.Initializer, x.Member.Axis))
-            .Where(axis => axis.Any(x => changed.Contains(x.Group)));
-        foreach (var axis in axes)
-            newTensors[axis.Key.Initializer] = TensorSlicing.Select(Current(axis.Key.Initializer), axis.Key.Axis,
-                KeptPositions(graph, plan, axis.Key.Initializer, axis.Key.Axis)!);
+        // Which groups own each (initializer, axis); slice every axis a changed group owns.
+        var owners = graph.Groups.SelectMany(g => g.Members.Select(m => (Group: g, Member: m)))
+            .ToLookup(x => (x.Member.Initializer, x.Member.Axis));
+        foreach (var axis in owners.Where(axis => axis.Any(x => changed.Contains(x.Group))))
+            newTensors[axis.Key.Initializer] = TensorSlicing.Select(Current(axis.Key.Initializer), axis.Key.Axis, KeptPositions(axis, plan));
 
         return model.Rewrite(proto =>
         {
@@ -45,8 +43,10 @@ public static class Surgery
             foreach (var (biasName, bias) in newBiases)
             {
                 // Built at the layer's full width; its outputs may be pruned by another group.
-                var kept = KeptPositions(graph, plan, bias.Weight, bias.OutputAxis);
-                AddBias(g, bias.Node, biasName, kept == null ? bias.Values : kept.Select(o => bias.Values[o]).ToArray());
+                var outputOwners = owners[(bias.Weight, bias.OutputAxis)];
+                AddBias(g, bias.Node, biasName, outputOwners.Any()
+                    ? KeptPositions(outputOwners, plan).Select(o => bias.Values[o]).ToArray()
+                    : bias.Values);
             }
             foreach (var edit in graph.CountEdits)
                 ApplyCountEdit(g, edit, KeptWidth(edit.Space, plan));
@@ -57,16 +57,9 @@ public static class Surgery
     /// <summary>A bias the balancing adds to a layer that had none, at the layer's unpruned width.</summary>
     private sealed record NewBias(string Node, string Weight, int OutputAxis, float[] Values);
 
-    /// <summary>
-    /// The positions along <paramref name="axis"/> of <paramref name="initializer"/> that the plan
-    /// keeps, in order; null when no channel group owns that axis (nothing there is pruned).
-    /// </summary>
-    private static List<long>? KeptPositions(DependencyGraph graph, PruningPlan plan, string initializer, int axis)
+    /// <summary>The positions along one (initializer, axis) that the plan keeps, in order, from the groups that own it.</summary>
+    private static List<long> KeptPositions(IEnumerable<(ChannelGroup Group, ChannelMember Member)> owners, PruningPlan plan)
     {
-        var owners = graph.Groups
-            .SelectMany(g => g.Members.Where(m => m.Initializer == initializer && m.Axis == axis).Select(m => (Group: g, Member: m)))
-            .ToList();
-        if (owners.Count == 0) return null;
         var keep = new List<long>();
         foreach (var (group, member) in owners.OrderBy(x => x.Member.Offset))
             foreach (var channel in plan.KeptIndices(group))

@@ -73,7 +73,7 @@ internal static class AnalyzeCommand
         };
         measures.Validators.Add(result =>
         {
-            foreach (var token in result.Tokens.SelectMany(t => SplitList(t.Value)).Where(n => !MeasuresByName.ContainsKey(n)))
+            foreach (var token in OptionRules.SplitList(result.Tokens.Select(t => t.Value)).Where(n => !MeasuresByName.ContainsKey(n)))
                 result.AddError($"--measures: '{token}' is not a measure (choose from {string.Join(", ", MeasuresByName.Keys)}).");
         });
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
@@ -95,7 +95,7 @@ internal static class AnalyzeCommand
                 Seed = parse.GetValue(seed),
                 Layers = (parse.GetValue(layers) ?? []).Select(l => NodeSelector.Parse(l, out _)!).ToArray(),
                 Measures = parse.GetValue(measures) is { Length: > 0 } names
-                    ? names.SelectMany(SplitList).Select(n => MeasuresByName[n]).Distinct().ToArray()
+                    ? OptionRules.SplitList(names).Select(n => MeasuresByName[n]).Distinct().ToArray()
                     : Enum.GetValues<NeuronMeasure>(),
                 Measurement = parse.GetValue(bins) is { } k
                     ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
@@ -107,9 +107,6 @@ internal static class AnalyzeCommand
 
     private static readonly IReadOnlyDictionary<string, NeuronMeasure> MeasuresByName =
         Enum.GetValues<NeuronMeasure>().ToDictionary(AblationOrdering.MeasureName, StringComparer.Ordinal);
-
-    private static IEnumerable<string> SplitList(string value) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads,
         Preprocessing Preprocessing);

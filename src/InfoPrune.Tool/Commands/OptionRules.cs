@@ -20,4 +20,8 @@ internal static class OptionRules
                 result.AddError($"{result.IdentifierToken?.Value ?? option.Name} must be a positive number, not {value}.");
         });
     }
+
+    /// <summary>The values of list options, which take "a,b" as well as "a b" (and repeats).</summary>
+    public static IEnumerable<string> SplitList(IEnumerable<string> tokens) =>
+        tokens.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

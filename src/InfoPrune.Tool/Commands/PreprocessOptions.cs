@@ -51,14 +51,11 @@ internal sealed class PreprocessOptions
     };
 
     private static IReadOnlyList<double>? Numbers(string[]? tokens) =>
-        tokens is { Length: > 0 } ? Split(tokens).Select(t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray() : null;
-
-    private static IEnumerable<string> Split(IEnumerable<string> tokens) =>
-        tokens.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        tokens is { Length: > 0 } ? OptionRules.SplitList(tokens).Select(t => double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray() : null;
 
     private static void CheckNumbers(OptionResult result, string name, bool positive)
     {
-        foreach (var token in Split(result.Tokens.Select(t => t.Value)))
+        foreach (var token in OptionRules.SplitList(result.Tokens.Select(t => t.Value)))
         {
             if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
                 result.AddError($"{name}: '{token}' is not a number.");
