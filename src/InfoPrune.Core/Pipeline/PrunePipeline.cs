@@ -5,6 +5,7 @@ using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.IO;
+using InfoPrune.Core.Latency;
 using InfoPrune.Core.Methods;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
@@ -20,7 +21,8 @@ public sealed record PruneOutcome(PruneReport Report, string OutputPath, string 
 
 /// <summary>
 /// The one place the steps are put in order:
-/// load → analyze → measure → plan → surgery → fine-tune → validate (gate, ORT parity) → emit.
+/// load → analyze → measure → (time channel widths) → plan → surgery → fine-tune → validate (gate,
+/// ORT parity, latency original against pruned) → emit.
 /// The input model is never modified; the output is written atomically and only when the gate
 /// passes; the report is written either way. Cancellation between steps or training steps
 /// leaves no output behind.
@@ -74,6 +76,8 @@ public sealed class PrunePipeline
 
         var graph = Step("analyze", "building channel groups", () => DependencyGraph.Analyze(model));
         var cost = new CostModel(graph);
+        var sampleShape = options.Preprocessing.SampleShape?.Select(d => (long)d).ToArray() ?? validation.SampleShape.Select(d => (long)d).ToArray();
+        var latency = new LatencyStep(policy, request.MeasureLatency, request.Threads, model, modelBytes, sampleShape, request.ModelPath);
         var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
         var context = new MethodContext { Seed = policy.Seed };
         if (method is IPlanningMethod)
@@ -84,15 +88,18 @@ public sealed class PrunePipeline
         }
         cancellation.ThrowIfCancellationRequested();
 
-        var plan = Step("plan", $"scoring channels with {method.Name}", () => method is IPlanningMethod planner
-            ? planner.Plan(graph, context, policy.Target, policy.Constraints)
-            : ChannelSelector.Select(graph, method.Score(graph, context), policy.Target, policy.Constraints, method.RanksAcrossLayers, method.Name));
+        var constraints = Step("widths", "timing channel widths in ONNX Runtime", () => latency.MeasureWidths(graph, policy.Constraints, cancellation));
+        var scores = new Lazy<IReadOnlyDictionary<int, double[]>>(() => method.Score(graph, context));
+        PruningPlan PlanFor(TargetPolicy target) => method is IPlanningMethod planner
+            ? planner.Plan(graph, context, target, constraints)
+            : ChannelSelector.Select(graph, scores.Value, target, constraints, method.RanksAcrossLayers, method.Name);
+        var plan = Step("plan", $"scoring channels with {method.Name}", () => latency.Plan(graph, policy.Target, PlanFor, cancellation));
         // A method's warnings are about its policy settings, so they point at the policy file.
         var warningList = ((method as IPlanningMethod)?.Warnings ?? []).Select(w => w.File == null ? w with { File = policy.SourcePath } : w).ToList();
         warningList.AddRange(UnmatchedExcludes(model, policy));
         if (TargetShortfall(cost, plan, policy) is { } shortfall) warningList.Add(shortfall);
+        warningList.AddRange(latency.Warnings);
         foreach (var warning in warningList) _warn?.Invoke(warning);
-        var warnings = warningList.Select(w => w.ToCanonicalString()).ToArray();
         var pruned = Step("surgery", "removing channels", () => Surgery.Apply(graph, plan));
         cancellation.ThrowIfCancellationRequested();
 
@@ -127,10 +134,12 @@ public sealed class PrunePipeline
             OrtParityCheck.Check(finalBytes, student, new DatasetBatchSource(validation).ReadBatches(FixedBatch(model) ?? 64).Take(2), outputPath, ortThreads));
         cancellation.ThrowIfCancellationRequested();
 
-        var sampleShape = options.Preprocessing.SampleShape?.Select(d => (long)d).ToArray() ?? validation.SampleShape.Select(d => (long)d).ToArray();
-        double? Latency(byte[] bytes, int batch) => request.MeasureLatency ? OrtLatency.MedianMilliseconds(bytes, sampleShape, batch, batch == 1 ? 50 : 10, ortThreads) : null;
-        var (lat1Before, lat64Before, lat1After, lat64After) = Step("latency", "timing ONNX Runtime inference", () =>
-            (Latency(modelBytes, 1), Latency(modelBytes, 64), Latency(finalBytes, 1), Latency(finalBytes, 64)));
+        // Timed after parity, on the bytes that ship: original and pruned interleaved, with the app's settings.
+        var planWarnings = latency.Warnings.Count;
+        var latencyReport = latency.Enabled ? Step("latency", "timing ONNX Runtime inference, original against pruned", () => latency.Compare(graph, finalBytes, cancellation)) : null;
+        foreach (var warning in latency.Warnings.Skip(planWarnings)) { warningList.Add(warning); _warn?.Invoke(warning); }
+        if (latency.GateFailures(latencyReport) is { Count: > 0 } latencyFailures)
+            verdict = verdict with { Passed = false, Failures = [.. verdict.Failures, .. latencyFailures] };
 
         var prunedGraphCost = new CostModel(DependencyGraph.Analyze(final));
         var report = new PruneReport
@@ -143,14 +152,17 @@ public sealed class PrunePipeline
             Target = $"{policy.Target.Kind.ToString().ToLowerInvariant()} {policy.Target.Fraction.ToString("0.###", CultureInfo.InvariantCulture)}",
             Seed = policy.Seed,
             Groups = graph.Groups.Select(g => new GroupReport(g.Id, g.Name, g.Producers, g.Size, plan.KeptIndices(g).Count, g.IsPrunable,
-                g.IsPrunable ? plan.Decisions.TryGetValue(g.Id, out var d) ? d.Reason : "excluded by the policy" : string.Join("; ", g.FrozenReasons))).ToArray(),
-            Before = new Totals(cost.OriginalParams, cost.OriginalMacs, modelBytes.Length, accuracyBefore, lat1Before, lat64Before),
-            After = new Totals(prunedGraphCost.OriginalParams, prunedGraphCost.OriginalMacs, finalBytes.Length, accuracyAfter, lat1After, lat64After),
-            Gate = new GateReport(verdict.Passed, accuracyBefore, accuracyAfter, gate.MinAccuracy, gate.MaxDrop, verdict.Failures.Select(f => f.Message).ToArray()),
+                g.IsPrunable ? plan.Decisions.TryGetValue(g.Id, out var d) ? d.Reason : "excluded by the policy" : string.Join("; ", g.FrozenReasons),
+                constraints.MeasuredWidths?.AllowedWidths(g.Id))).ToArray(),
+            Before = new Totals(cost.OriginalParams, cost.OriginalMacs, modelBytes.Length, accuracyBefore),
+            After = new Totals(prunedGraphCost.OriginalParams, prunedGraphCost.OriginalMacs, finalBytes.Length, accuracyAfter),
+            Gate = new GateReport(verdict.Passed, accuracyBefore, accuracyAfter, gate.MinAccuracy, gate.MaxDrop, verdict.Failures.Select(f => f.Message).ToArray(),
+                policy.Gate.MaxLatencyRatio),
             ParityMaxAbsDifference = parity,
+            Latency = latencyReport,
             FineTune = fineTune,
             Steps = _steps.ToArray(),
-            Warnings = warnings,
+            Warnings = warningList.Select(w => w.ToCanonicalString()).ToArray(),
             Outcome = verdict.Passed ? "pruned" : "gate-failed",
         };
 
@@ -190,7 +202,7 @@ public sealed class PrunePipeline
     /// </summary>
     private static Diagnostic? TargetShortfall(CostModel cost, PruningPlan plan, PrunePolicy policy)
     {
-        if (policy.Target.Kind == TargetKind.Ratio) return null;
+        if (policy.Target.Kind is TargetKind.Ratio or TargetKind.Latency) return null;
         var planned = cost.Cost(plan);
         var (kept, original, what) = policy.Target.Kind == TargetKind.Macs
             ? (planned.Macs, cost.OriginalMacs, "MACs")

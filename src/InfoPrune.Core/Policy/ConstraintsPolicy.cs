@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using InfoPrune.Core.Pruning;
 
 namespace InfoPrune.Core.Policy;
 
@@ -21,13 +22,27 @@ public sealed record ConstraintsPolicy
     /// <summary>Nodes whose channel groups are never pruned. Default none.</summary>
     public ImmutableArray<NodeSelector> Exclude { get; init; } = ImmutableArray<NodeSelector>.Empty;
 
-    /// <summary>Kept channel counts are rounded up to a multiple of this (hardware-friendly widths). Default 1.</summary>
-    public int RoundTo { get; init; } = 1;
+    /// <summary>
+    /// Kept channel counts are rounded up to a multiple of this; null is <c>"auto"</c> (the
+    /// default): rounded up to a width that ONNX Runtime runs fast on this machine, from the
+    /// measured <see cref="MeasuredWidths"/>.
+    /// </summary>
+    public int? RoundTo { get; init; }
+
+    /// <summary>True for <c>"roundTo": "auto"</c>.</summary>
+    public bool RoundsToMeasuredWidths => RoundTo is null;
+
+    /// <summary>
+    /// Not read from the policy: the widths measured on this machine for the model being pruned,
+    /// which <c>"auto"</c> rounds to. Null until measured (or when timing is switched off), and
+    /// then <c>"auto"</c> keeps counts as they are.
+    /// </summary>
+    public ChannelWidths? MeasuredWidths { get; init; }
 
     // ImmutableArray compares by reference; a policy compares by content.
     public bool Equals(ConstraintsPolicy? other) =>
         other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio
-        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo;
+        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo && Equals(MeasuredWidths, other.MeasuredWidths);
 
     public override int GetHashCode() => HashCode.Combine(MinChannels, MaxRatio, Exclude.Length, RoundTo);
 }

@@ -2,7 +2,8 @@ namespace InfoPrune.Core.Policy;
 
 /// <summary>
 /// The <c>gate</c> section: the pruned model ships only when its validation accuracy passes both
-/// checks. Accuracies are fractions in [0, 1] (0.88 means 88%).
+/// checks (and its latency, when <see cref="MaxLatencyRatio"/> is set). Accuracies are fractions
+/// in [0, 1] (0.88 means 88%).
 /// </summary>
 public sealed record GatePolicy
 {
@@ -17,4 +18,10 @@ public sealed record GatePolicy
     /// model that got visibly worse.
     /// </summary>
     public double MaxDrop { get; init; } = 0.01;
+
+    /// <summary>
+    /// Largest acceptable pruned/original latency ratio (median ONNX Runtime time at the policy's
+    /// latency batch size, both measured in the same run); null means latency is not gated.
+    /// </summary>
+    public double? MaxLatencyRatio { get; init; }
 }

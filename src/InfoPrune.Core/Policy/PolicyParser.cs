@@ -47,11 +47,12 @@ internal sealed class PolicyParser
         var dataReader = reader.Object("data", required: true, "an object with \"train\", \"validation\" and more");
         var data = dataReader is null ? null : ReadData(dataReader);
         var method = ReadMethod(reader);
-        var targetReader = reader.Object("target", required: true, "an object with one of \"ratio\", \"macs\", \"params\"");
+        var targetReader = reader.Object("target", required: true, "an object with one of \"ratio\", \"macs\", \"params\", \"latency\"");
         var target = targetReader is null ? null : ReadTarget(targetReader);
         var constraints = reader.Object("constraints", false, "an object") is { } c ? ReadConstraints(c) : ConstraintsPolicy.Default;
         var fineTune = reader.Object("fineTune", false, "an object") is { } f ? ReadFineTune(f) : FineTunePolicy.Default;
         var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
+        var latency = reader.Object("latency", false, "an object") is { } l ? ReadLatency(l) : LatencyPolicy.Default;
         var seed = reader.Integer("seed", 0, 0);
         reader.Finish();
 
@@ -69,6 +70,7 @@ internal sealed class PolicyParser
             Constraints = constraints,
             FineTune = fineTune,
             Gate = gate,
+            Latency = latency,
             Seed = seed,
         };
     }
@@ -187,7 +189,7 @@ internal sealed class PolicyParser
     private static TargetPolicy? ReadTarget(PolicyObjectReader reader)
     {
         var given = new List<(JsonSourceProperty Key, TargetKind Kind, double? Fraction)>();
-        foreach (var (key, kind) in new[] { ("ratio", TargetKind.Ratio), ("macs", TargetKind.Macs), ("params", TargetKind.Params) })
+        foreach (var (key, kind) in new[] { ("ratio", TargetKind.Ratio), ("macs", TargetKind.Macs), ("params", TargetKind.Params), ("latency", TargetKind.Latency) })
         {
             var fraction = reader.OptionalNumber(key, NumberRule.PositiveFraction);
             if (reader.Property(key) is { } property) given.Add((property, kind, fraction));
@@ -197,7 +199,7 @@ internal sealed class PolicyParser
         if (given.Count == 0)
         {
             reader.Error(PolicyErrors.MissingKey, reader.Node,
-                "target: expected exactly one of \"ratio\" (channels kept per group), \"macs\" or \"params\" (fraction of the model kept), found none");
+                "target: expected exactly one of \"ratio\" (channels kept per group), \"macs\", \"params\" or \"latency\" (fraction of the model kept), found none");
             return null;
         }
         foreach (var extra in given.Skip(1))
@@ -215,10 +217,31 @@ internal sealed class PolicyParser
             MinChannels = reader.Integer("minChannels", defaults.MinChannels, 1),
             MaxRatio = reader.Number("maxRatio", defaults.MaxRatio, NumberRule.Fraction),
             Exclude = ReadExclude(reader),
-            RoundTo = reader.Integer("roundTo", defaults.RoundTo, 1, 4096),
+            RoundTo = ReadRoundTo(reader),
         };
         reader.Finish();
         return constraints;
+    }
+
+    /// <summary><c>roundTo</c>: a multiple (1 to 4096) or <c>"auto"</c> (null), the default.</summary>
+    private static int? ReadRoundTo(PolicyObjectReader reader)
+    {
+        const string expected = "\"auto\" (widths measured fast on this machine) or an integer from 1 to 4096";
+        var property = reader.Property("roundTo");
+        switch (property?.Value)
+        {
+            case null:
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
+                if (text == "auto") return null;
+                reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("roundTo")}: {property.Value.Describe()} is not allowed; expected {expected}");
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
+                return reader.Values.Integer(number, reader.PathOf("roundTo"), 1, 4096);
+            case var other:
+                reader.Values.WrongType(other, reader.PathOf("roundTo"), expected);
+                return null;
+        }
     }
 
     private static ImmutableArray<NodeSelector> ReadExclude(PolicyObjectReader reader)
@@ -342,9 +365,21 @@ internal sealed class PolicyParser
         {
             MinAccuracy = reader.OptionalNumber("minAccuracy", NumberRule.Fraction),
             MaxDrop = reader.Number("maxDrop", GatePolicy.Default.MaxDrop, NumberRule.Fraction),
+            MaxLatencyRatio = reader.OptionalNumber("maxLatencyRatio", NumberRule.Positive),
         };
         reader.Finish();
         return gate;
+    }
+
+    private static LatencyPolicy ReadLatency(PolicyObjectReader reader)
+    {
+        var latency = new LatencyPolicy
+        {
+            BatchSize = reader.Integer("batchSize", LatencyPolicy.Default.BatchSize, 1, 65536),
+            Threads = reader.OptionalInteger("threads", 0, 1024),
+        };
+        reader.Finish();
+        return latency;
     }
 
     private void CheckTrainDataIsGivenWhenNeeded(PolicyObjectReader? dataReader, DataPolicy? data, FineTunePolicy fineTune)

@@ -22,12 +22,13 @@ namespace InfoPrune.Core.Policy;
 ///               "collapse": "mean", "compensation": "auto", "shallow": "mutual-information",
 ///               "deep": "kl-selectivity", "split": [1, 2] },
 ///   "target": { "macs": 0.5 },
-///   "constraints": { "minChannels": 2, "maxRatio": 0.9, "exclude": ["fc3", "/^stem\\./"], "roundTo": 4 },
+///   "constraints": { "minChannels": 2, "maxRatio": 0.9, "exclude": ["fc3", "/^stem\\./"], "roundTo": "auto" },
 ///   "fineTune": { "epochs": 2, "batchSize": 128,
 ///                 "optimizer": { "name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": true, "weightDecay": 0.0005 },
 ///                 "schedule": { "name": "step", "stepSize": 1, "gamma": 0.1 },
 ///                 "distill": { "weight": 0.5, "temperature": 4 } },
-///   "gate": { "minAccuracy": 0.88, "maxDrop": 0.02 },
+///   "gate": { "minAccuracy": 0.88, "maxDrop": 0.02, "maxLatencyRatio": 0.8 },
+///   "latency": { "batchSize": 64, "threads": 1 },
 ///   "seed": 42
 /// }
 /// </code>
@@ -49,6 +50,7 @@ public sealed record PrunePolicy
     public ConstraintsPolicy Constraints { get; init; } = ConstraintsPolicy.Default;
     public FineTunePolicy FineTune { get; init; } = FineTunePolicy.Default;
     public GatePolicy Gate { get; init; } = GatePolicy.Default;
+    public LatencyPolicy Latency { get; init; } = LatencyPolicy.Default;
 
     /// <summary>Drives calibration sampling, random pruning, weight init and shuffling. Default 0.</summary>
     public int Seed { get; init; }

@@ -46,7 +46,7 @@ public static class ChannelSelector
         Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
 
     private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, ConstraintsPolicy constraints) =>
-        groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g.Size));
+        groups.ToDictionary(g => g.Id, g => constraints.Round(g, (int)Math.Ceiling(g.Size * keep - 1e-9)));
 
     private static double Target(CostModel cost, TargetPolicy budget) =>
         budget.Fraction * (budget.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
@@ -75,7 +75,7 @@ public static class ChannelSelector
         // up to roundTo, so every budget check is on the rounded counts: checking the raw counts
         // and rounding afterwards gives channels back and overshoots the budget.
         var raw = groups.ToDictionary(g => g.Id, g => g.Size);
-        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(raw[g.Id], g.Size));
+        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(g, raw[g.Id]));
         // Scores are normalised by the group's mean so that layers of different scale compare.
         var queue = new PriorityQueue<(int Group, int Rank), (double, int, int)>();
         var sorted = new Dictionary<int, double[]>();

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Pruning;
@@ -13,14 +14,21 @@ public static class ConstraintRules
     }
 
     /// <summary>
-    /// A kept count rounded up to a multiple of roundTo and at least the minimum (itself rounded up,
-    /// so no count below the first multiple slips through), or the whole group when that is less.
+    /// A group's kept count rounded up and at least the minimum (itself rounded up, so no count
+    /// below the first allowed width slips through), or the whole group when that is less.
+    /// roundTo n rounds to a multiple of n; "auto" to the next width measured fast for this group
+    /// (<see cref="ChannelWidths"/>), or not at all when nothing was measured.
     /// </summary>
-    public static int Round(this ConstraintsPolicy constraints, int kept, int size)
+    public static int Round(this ConstraintsPolicy constraints, ChannelGroup group, int kept)
     {
-        var atLeast = Math.Max(kept, constraints.MinimumKept(size));
-        var rounded = constraints.RoundTo <= 1 ? atLeast : (int)Math.Ceiling(atLeast / (double)constraints.RoundTo) * constraints.RoundTo;
-        return Math.Min(size, rounded);
+        var atLeast = Math.Max(kept, constraints.MinimumKept(group.Size));
+        var rounded = constraints.RoundTo switch
+        {
+            null => constraints.MeasuredWidths?.RoundUp(group.Id, atLeast) ?? atLeast,
+            <= 1 => atLeast,
+            { } multiple => (int)Math.Ceiling(atLeast / (double)multiple) * multiple,
+        };
+        return Math.Min(group.Size, rounded);
     }
 
     /// <summary>True when any producer of the group is excluded by name or pattern.</summary>

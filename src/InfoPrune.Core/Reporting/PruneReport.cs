@@ -1,3 +1,5 @@
+using InfoPrune.Core.Latency;
+
 namespace InfoPrune.Core.Reporting;
 
 /// <summary>Everything a prune run measured and decided; serialized as the JSON report and summarized in markdown.</summary>
@@ -15,6 +17,8 @@ public sealed record PruneReport
     public Totals? After { get; init; }
     public GateReport? Gate { get; init; }
     public double? ParityMaxAbsDifference { get; init; }
+    /// <summary>ONNX Runtime latency of the original and the pruned model; null when timing was switched off.</summary>
+    public LatencyReport? Latency { get; init; }
     public FineTuneReport? FineTune { get; init; }
     public IReadOnlyList<StepTime> Steps { get; init; } = Array.Empty<StepTime>();
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
@@ -22,11 +26,39 @@ public sealed record PruneReport
     public required string Outcome { get; init; }
 }
 
-public sealed record GroupReport(int Id, string Name, IReadOnlyList<string> Producers, int ChannelsBefore, int ChannelsAfter, bool Prunable, string Why);
+/// <summary>One channel group: its size before and after, and why. <c>FastWidths</c>, for
+/// <c>"roundTo": "auto"</c>, lists the widths measured fast for the group, which its count was
+/// rounded up to (null when not measured).</summary>
+public sealed record GroupReport(int Id, string Name, IReadOnlyList<string> Producers, int ChannelsBefore, int ChannelsAfter, bool Prunable, string Why,
+    IReadOnlyList<int>? FastWidths = null);
 
-public sealed record Totals(long Parameters, long Macs, long FileBytes, double? Accuracy, double? LatencyBatch1Ms, double? LatencyBatch64Ms);
+public sealed record Totals(long Parameters, long Macs, long FileBytes, double? Accuracy);
 
-public sealed record GateReport(bool Passed, double AccuracyBefore, double AccuracyAfter, double? MinAccuracy, double MaxDrop, IReadOnlyList<string> Failures);
+/// <summary>The gate's verdict and limits; <c>MaxLatencyRatio</c> is the policy's gate.maxLatencyRatio when latency is gated.</summary>
+public sealed record GateReport(bool Passed, double AccuracyBefore, double AccuracyAfter, double? MinAccuracy, double MaxDrop, IReadOnlyList<string> Failures,
+    double? MaxLatencyRatio = null);
+
+/// <summary>
+/// ONNX Runtime latency, original against pruned, timed in the same process on the building
+/// machine with the application's settings (policy <c>latency</c> section).
+/// </summary>
+/// <param name="BatchSize">The application's batch size (policy latency.batchSize); targets and the gate use it.</param>
+/// <param name="Threads">ONNX Runtime intra-op threads (0 = ONNX Runtime's default).</param>
+/// <param name="Machine">The processor and ONNX Runtime version measured on.</param>
+/// <param name="Batches">Per batch size timed (1 and <paramref name="BatchSize"/>): medians, quartiles and the per-round ratio.</param>
+/// <param name="Layers">Each layer's kernel time and share, at <paramref name="BatchSize"/>.</param>
+/// <param name="Widths">How the width table of <c>"roundTo": "auto"</c> was obtained; null when not used.</param>
+/// <param name="Search">How a <c>target.latency</c> plan was found; null for other targets.</param>
+public sealed record LatencyReport(int BatchSize, int Threads, string Machine, IReadOnlyList<BatchLatency> Batches, IReadOnlyList<LayerLatency> Layers,
+    WidthTableReport? Widths, LatencySearchReport? Search);
+
+/// <summary>The width table's cost: probes timed now, probes reused from the cache, seconds spent.</summary>
+public sealed record WidthTableReport(int GroupsMeasured, int ProbesMeasured, int ProbesReused, double Seconds, string? CacheFile);
+
+/// <summary>The candidate plans a latency target tried: the MACs fraction kept and the latency ratio measured for each.</summary>
+public sealed record LatencySearchReport(double Target, IReadOnlyList<LatencySearchStep> Steps, double ChosenMacsFraction);
+
+public sealed record LatencySearchStep(double MacsFraction, double LatencyRatio);
 
 public sealed record FineTuneReport(int Epochs, int Steps, double Seconds, double ImagesPerSecond, IReadOnlyList<double> EpochLoss);
 

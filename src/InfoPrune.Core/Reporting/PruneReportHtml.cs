@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using InfoPrune.Core.Latency;
 
 namespace InfoPrune.Core.Reporting;
 
@@ -19,7 +20,7 @@ public static class PruneReportHtml
         html.AppendLine("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}" +
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th:first-child,td:first-child,td.text{text-align:left}" +
             ".pass{color:#176317}.fail{color:#a11}img{max-width:100%}</style></head><body>");
-        var verdict = report.Outcome == "pruned" ? "<span class=\"pass\">pruned, gate passed</span>" : "<span class=\"fail\">accuracy gate failed — no model written</span>";
+        var verdict = report.Outcome == "pruned" ? "<span class=\"pass\">pruned, gate passed</span>" : "<span class=\"fail\">gate failed — no model written</span>";
         html.AppendLine($"<h1>InfoPrune: {name} — {verdict}</h1>");
         html.AppendLine($"<p>Method <b>{Encode(report.Method)}</b>, target {Encode(report.Target)}, seed {report.Seed}. Tool {Encode(report.ToolVersion)}.</p>");
         if (report.Gate is { Passed: false } gate)
@@ -41,10 +42,14 @@ public static class PruneReportHtml
         if (report.Output != null) html.AppendLine($"<p>Output: <code>{Encode(report.Output)}</code></p>");
 
         html.AppendLine($"<img alt=\"channels per group\" src=\"data:image/png;base64,{Convert.ToBase64String(PruneReportPlot.ChannelsPng(report))}\">");
+        if (report.Latency is { } latency) AppendLatency(html, latency, Path.GetFileName(report.Model));
 
-        html.AppendLine("<h2>Groups</h2><table><tr><th>id</th><th>group</th><th>before</th><th>after</th><th>why</th></tr>");
+        var widths = report.Groups.Any(g => g.FastWidths != null);
+        html.AppendLine("<h2>Groups</h2><table><tr><th>id</th><th>group</th><th>before</th><th>after</th><th>why</th>" +
+            (widths ? "<th>widths measured fast (roundTo auto)</th>" : "") + "</tr>");
         foreach (var g in report.Groups)
-            html.AppendLine($"<tr><td>{g.Id}</td><td class=\"text\">{Encode(g.Name)}</td><td>{g.ChannelsBefore}</td><td>{g.ChannelsAfter}</td><td class=\"text\">{Encode(g.Why)}</td></tr>");
+            html.AppendLine($"<tr><td>{g.Id}</td><td class=\"text\">{Encode(g.Name)}</td><td>{g.ChannelsBefore}</td><td>{g.ChannelsAfter}</td><td class=\"text\">{Encode(g.Why)}</td>" +
+                (widths ? $"<td class=\"text\">{Encode(g.FastWidths == null ? "—" : string.Join(" ", g.FastWidths))}</td>" : "") + "</tr>");
         html.AppendLine("</table>");
 
         if (report.FineTune is { } fineTune)
@@ -54,6 +59,35 @@ public static class PruneReportHtml
         foreach (var step in report.Steps) html.AppendLine($"<tr><td>{Encode(step.Step)}</td><td>{step.Seconds.ToString("0.000", CultureInfo.InvariantCulture)}</td></tr>");
         html.AppendLine("</table></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>The latency section: both charts, the per-batch figures, the per-layer shares and how widths and targets were measured.</summary>
+    private static void AppendLatency(StringBuilder html, LatencyReport latency, string modelName)
+    {
+        html.AppendLine("<h2>Latency</h2>");
+        html.AppendLine($"<p>ONNX Runtime on {Encode(latency.Machine)}, {Encode(ReportWriter.ThreadsText(latency.Threads))}; original and pruned timed in the same process, " +
+            "interleaved; medians with the interquartile range, and the pruned/original ratio taken round by round.</p>");
+        html.AppendLine("<table><tr><th>batch</th><th>original</th><th>pruned</th><th>pruned ÷ original</th><th>rounds</th></tr>");
+        foreach (var b in latency.Batches)
+            html.AppendLine($"<tr><td>{b.BatchSize}</td><td>{Encode(ReportWriter.Timing(b.Original))}</td><td>{Encode(ReportWriter.Timing(b.Pruned))}</td>" +
+                $"<td>{Encode(ReportWriter.RatioWithSpread(b))}</td><td>{b.Ratio.Samples}</td></tr>");
+        html.AppendLine("</table>");
+        html.AppendLine($"<img alt=\"latency per batch size\" src=\"data:image/png;base64,{Convert.ToBase64String(PruneReportPlot.LatencyPng(latency, modelName))}\">");
+        if (latency.Layers.Count > 0)
+        {
+            html.AppendLine($"<img alt=\"time per layer\" src=\"data:image/png;base64,{Convert.ToBase64String(PruneReportPlot.LayerLatencyPng(latency))}\">");
+            html.AppendLine($"<h3>Time per layer at batch {latency.BatchSize}</h3><table><tr><th>layer</th><th>before (ms)</th><th>share</th><th>after (ms)</th><th>share</th></tr>");
+            foreach (var l in latency.Layers)
+                html.AppendLine($"<tr><td class=\"text\">{Encode(l.Name)}</td><td>{ReportWriter.Milliseconds(l.OriginalMs)}</td><td>{l.OriginalShare:P1}</td>" +
+                    $"<td>{ReportWriter.Milliseconds(l.PrunedMs)}</td><td>{l.PrunedShare:P1}</td></tr>");
+            html.AppendLine("</table>");
+        }
+        if (latency.Widths is { } w)
+            html.AppendLine($"<p>Channel widths (roundTo auto): {w.GroupsMeasured} group(s), {w.ProbesMeasured} probe timing(s) taken, {w.ProbesReused} reused from the cache, {w.Seconds:0.0} s" +
+                (w.CacheFile != null ? $"; cache <code>{Encode(w.CacheFile)}</code>" : "") + ".</p>");
+        if (latency.Search is { } search)
+            html.AppendLine($"<p>Latency target {search.Target:0.###}: candidate plans (MACs kept → latency ratio) " +
+                Encode(string.Join(", ", search.Steps.Select(s => $"{s.MacsFraction:0.###} → {s.LatencyRatio:0.###}"))) + $"; chosen: {search.ChosenMacsFraction:0.###} of the MACs.</p>");
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

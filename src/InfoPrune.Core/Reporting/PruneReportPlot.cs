@@ -1,3 +1,4 @@
+using InfoPrune.Core.Latency;
 using ScottPlot;
 
 namespace InfoPrune.Core.Reporting;
@@ -33,6 +34,71 @@ public static class PruneReportPlot
         plot.Title($"Channels per group — {Path.GetFileName(report.Model)}, {report.Method}, {report.Target}", 13);
         plot.ShowLegend(Alignment.UpperLeft);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// The pruned model's time as a percentage of the original's at each timed batch size: the
+    /// original at 100% with its spread, the pruned model at the median per-round ratio with the
+    /// ratio's interquartile range (red when slower beyond it).
+    /// </summary>
+    public static byte[] LatencyPng(LatencyReport latency, string modelName)
+    {
+        var plot = new Plot();
+        var before = new List<Bar>();
+        var after = new List<Bar>();
+        var ticks = new List<Tick>();
+        for (var i = 0; i < latency.Batches.Count; i++)
+        {
+            var b = latency.Batches[i];
+            var x = i * 3;
+            before.Add(new Bar { Position = x, Value = 100, FillColor = Colors.LightGray });
+            after.Add(new Bar { Position = x + 1, Value = b.Ratio.Median * 100, FillColor = b.PrunedIsSlower ? Color.FromHex("#c0392b") : Color.FromHex("#1f77b4") });
+            Whisker(plot, x, b.Original.LowerQuartile / b.Original.Median * 100, b.Original.UpperQuartile / b.Original.Median * 100);
+            Whisker(plot, x + 1, b.Ratio.LowerQuartile * 100, b.Ratio.UpperQuartile * 100);
+            ticks.Add(new Tick(x + 0.5, $"batch {b.BatchSize}\n{ReportWriter.Milliseconds(b.Original.Median)} → {ReportWriter.Milliseconds(b.Pruned.Median)} ms"));
+        }
+        plot.Add.Bars(before).LegendText = "original (100%)";
+        plot.Add.Bars(after).LegendText = "pruned (red: slower beyond the spread)";
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.YLabel("% of the original's time (whiskers: interquartile range)", 12);
+        plot.Title($"ONNX Runtime latency — {modelName}, {ReportWriter.ThreadsText(latency.Threads)}", 13);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(640, 420, ImageFormat.Png);
+    }
+
+    /// <summary>Kernel time per layer at the application's batch size, before and after, from ONNX Runtime's profiler.</summary>
+    public static byte[] LayerLatencyPng(LatencyReport latency)
+    {
+        var plot = new Plot();
+        var layers = latency.Layers;
+        var before = new List<Bar>();
+        var after = new List<Bar>();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            before.Add(new Bar { Position = i * 3, Value = layers[i].OriginalMs, FillColor = Colors.LightGray });
+            after.Add(new Bar { Position = i * 3 + 1, Value = layers[i].PrunedMs, FillColor = Color.FromHex("#1f77b4") });
+        }
+        plot.Add.Bars(before).LegendText = "before";
+        plot.Add.Bars(after).LegendText = "after";
+        var ticks = layers.Select((l, i) => new Tick(i * 3 + 0.5, Shorten(l.Name))).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 190;
+        plot.Axes.Margins(bottom: 0);
+        plot.YLabel("ms per run", 12);
+        plot.Title($"Time per layer at batch {latency.BatchSize} (ONNX Runtime profiler)", 13);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    private static void Whisker(Plot plot, double x, double low, double high)
+    {
+        var line = plot.Add.Line(x, low, x, high);
+        line.Color = Colors.Black;
+        line.LineWidth = 1.5f;
+        line.MarkerSize = 0;
     }
 
     // Exported node names are paths such as /layer2/layer2.1/conv1/Conv; the tail is what tells them apart.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using InfoPrune.Core.IO;
+using InfoPrune.Core.Latency;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 
@@ -24,25 +25,36 @@ public static class ReportWriter
     public static string ToMarkdown(PruneReport report)
     {
         var md = new StringBuilder();
-        var verdict = report.Outcome switch { "pruned" => "✅ pruned", "gate-failed" => "❌ accuracy gate failed", _ => "❌ failed" };
+        var verdict = report.Outcome switch { "pruned" => "✅ pruned", "gate-failed" => "❌ gate failed", _ => "❌ failed" };
         md.AppendLine($"## InfoPrune: {Path.GetFileName(report.Model)} — {verdict}");
         md.AppendLine();
         md.AppendLine($"Method `{report.Method}`, target {report.Target}, seed {report.Seed}.");
         md.AppendLine();
-        md.AppendLine("| | before | after | change |");
+        // One reading for the last column: the pruned model's share of the original (48% = about half
+        // as big, or half the time); accuracy, a fraction already, changes by points.
+        md.AppendLine("| | before | after | after ÷ before |");
         md.AppendLine("|---|---:|---:|---:|");
         var after = report.After;
         Row(md, "parameters", report.Before.Parameters, after?.Parameters);
         Row(md, "MACs", report.Before.Macs, after?.Macs);
         Row(md, "file bytes", report.Before.FileBytes, after?.FileBytes);
         md.AppendLine($"| accuracy (ORT) | {Pct(report.Before.Accuracy)} | {Pct(after?.Accuracy)} | {PointsChange(report.Before.Accuracy, after?.Accuracy)} |");
-        md.AppendLine($"| latency, batch 1 | {Ms(report.Before.LatencyBatch1Ms)} | {Ms(after?.LatencyBatch1Ms)} | {Ratio(report.Before.LatencyBatch1Ms, after?.LatencyBatch1Ms)} |");
-        md.AppendLine($"| latency, batch 64 | {Ms(report.Before.LatencyBatch64Ms)} | {Ms(after?.LatencyBatch64Ms)} | {Ratio(report.Before.LatencyBatch64Ms, after?.LatencyBatch64Ms)} |");
+        if (report.Latency is { } latency)
+            foreach (var batch in latency.Batches)
+                md.AppendLine($"| latency, batch {batch.BatchSize} | {Timing(batch.Original)} | {Timing(batch.Pruned)} | {RatioWithSpread(batch)} |");
         md.AppendLine();
+        if (report.Latency is { } timed)
+        {
+            md.AppendLine($"Latency: ONNX Runtime, {ThreadsText(timed.Threads)}, median and interquartile range of runs interleaved with the original; " +
+                          "the ratio is taken round by round. ⚠️ marks a pruned model slower beyond the spread.");
+            md.AppendLine();
+            AppendLayerShares(md, timed);
+        }
         if (report.Gate is { } gate)
         {
             md.AppendLine(gate.Passed
-                ? $"Gate passed (minAccuracy {Pct(gate.MinAccuracy)}, maxDrop {gate.MaxDrop * 100:0.##} points)."
+                ? $"Gate passed (minAccuracy {Pct(gate.MinAccuracy)}, maxDrop {gate.MaxDrop * 100:0.##} points" +
+                  (gate.MaxLatencyRatio is { } limit ? $", maxLatencyRatio {limit.ToString("0.###", CultureInfo.InvariantCulture)}" : "") + ")."
                 : "Gate failed: " + string.Join(" ", gate.Failures));
             md.AppendLine();
         }
@@ -59,8 +71,40 @@ public static class ReportWriter
         md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {(after is { } a && before > 0 ? ((double)a / before).ToString("0.0%", CultureInfo.InvariantCulture) : "—")} |");
 
     private static string Pct(double? v) => v is { } x ? (x * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "—";
-    private static string Ms(double? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "—";
-    private static string Ratio(double? before, double? after) => before is { } b && after is { } a && b > 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+    /// <summary>A latency with its spread: "1.23 ms (1.20–1.31)".</summary>
+    internal static string Timing(LatencyStatistics s) =>
+        $"{Milliseconds(s.Median)} ms ({Milliseconds(s.LowerQuartile)}–{Milliseconds(s.UpperQuartile)})";
+
+    /// <summary>The pruned model's share of the original's time with the spread of the per-round ratio: "48% (46–51%)".</summary>
+    internal static string RatioWithSpread(BatchLatency batch) =>
+        $"{(batch.PrunedIsSlower ? "⚠️ " : "")}{Percent(batch.Ratio.Median)} ({Percent(batch.Ratio.LowerQuartile, sign: false)}–{Percent(batch.Ratio.UpperQuartile)})";
+
+    internal static string ThreadsText(int threads) => threads == 0 ? "its default threads" : threads == 1 ? "1 thread" : $"{threads} threads";
+
+    /// <summary>Milliseconds with three significant digits, so 0.0123 ms and 56.7 ms both read.</summary>
+    internal static string Milliseconds(double ms) =>
+        ms >= 100 ? ms.ToString("0", CultureInfo.InvariantCulture)
+        : ms >= 10 ? ms.ToString("0.0", CultureInfo.InvariantCulture)
+        : ms >= 1 ? ms.ToString("0.00", CultureInfo.InvariantCulture)
+        : ms.ToString("0.000#", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction, bool sign = true) =>
+        (fraction * 100).ToString(fraction < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + (sign ? "%" : "");
+
+    /// <summary>The layers that take the most time, in a collapsed table (GitHub renders details/summary).</summary>
+    private static void AppendLayerShares(StringBuilder md, LatencyReport latency)
+    {
+        if (latency.Layers.Count == 0) return;
+        md.AppendLine($"<details><summary>Time per layer at batch {latency.BatchSize} (ONNX Runtime profiler)</summary>");
+        md.AppendLine();
+        md.AppendLine("| layer | before | share | after | share |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var layer in latency.Layers.OrderByDescending(l => l.OriginalMs).Take(20))
+            md.AppendLine($"| {layer.Name} | {Milliseconds(layer.OriginalMs)} ms | {Percent(layer.OriginalShare)} | {Milliseconds(layer.PrunedMs)} ms | {Percent(layer.PrunedShare)} |");
+        md.AppendLine();
+        md.AppendLine("</details>");
+        md.AppendLine();
+    }
     private static string PointsChange(double? before, double? after) =>
         before is { } b && after is { } a ? ((a - b) * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pts" : "—";
 }

@@ -68,6 +68,6 @@ internal static class InformationPlanner
             kept[unit.Group.Id]--;
             toRemove--;
         }
-        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
+        return groups.ToDictionary(g => g.Id, g => constraints.Round(g, kept[g.Id]));
     }
 }
