@@ -12,6 +12,7 @@ return command switch
     "training" => TrainingBench.Run(options),
     "micro" => MicroBench.Run(options),
     "eval" => EvalBench.Run(options),
+    "latency" => LatencyBench.Run(options),
     _ => Usage(),
 };
 
@@ -32,6 +33,10 @@ static int Usage()
           eval [models]              executor (no_grad) vs ONNX Runtime images/s
               --batches 1,128 --threads 2 --rounds 6 --side both|infoprune|ort|torchsharp
           micro                      single ops fwd+bwd at the models' shapes (vs bench/pytorch/micro.py)
+          latency [models]           latency ratio against MACs ratio of pruned models (default: lenet5 resnet20
+                                     depthwise; also any fixture name or .onnx path), roundTo 1 vs auto, target.latency
+              --budgets 0.75,0.5,0.25 --rounding 1,auto --latency-targets 0.5 --threads 1 --batch 64
+              --epochs 0 --train-samples N --method l1 --depthwise trained.onnx --work DIR
         """);
     return 2;
 }

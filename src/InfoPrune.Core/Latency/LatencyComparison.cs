@@ -19,15 +19,18 @@ public sealed record BatchLatency(int BatchSize, LatencyStatistics Original, Lat
 /// <summary>
 /// Times two models against each other the way an application runs one: sessions with its thread
 /// count, created once and warmed up; then rounds of one block of runs per model, the order
-/// alternating (A B, B A, …) so a change in the machine's load falls on both. Short runs get a
-/// few runs per block and an untimed run first, so each block measures the model with its own
-/// weights in cache, as an application that runs it repeatedly sees it. Runs continue until both
-/// a minimum number of rounds and a time budget are spent.
+/// alternating (A B, B A, …) so a change in the machine's load falls on both. A block is a few
+/// milliseconds of runs (at least three, so its median shrugs off one interrupted run), after an
+/// untimed run when runs are short, so each block measures the model with its own weights in
+/// cache, as an application that runs it repeatedly sees it. Runs continue until both a minimum
+/// number of rounds and a time budget are spent.
 /// </summary>
 public static class LatencyComparison
 {
     /// <summary>Rounds at least, however long the budget.</summary>
-    internal const int MinRounds = 12;
+    internal const int MinRounds = 10;
+    /// <summary>Runs per block at least: the block's median shrugs off one run the machine interrupted.</summary>
+    internal const int MinRunsPerBlock = 3;
     /// <summary>Rounds at most, however short the runs.</summary>
     internal const int MaxRounds = 400;
 
@@ -40,8 +43,9 @@ public static class LatencyComparison
     /// <param name="threads">ONNX Runtime intra-op threads (0 = its default).</param>
     /// <param name="cancellation">Stops between rounds.</param>
     /// <param name="budget">Time to spend at least (after warm-up); a model so slow that <see cref="MinRounds"/> rounds take over four budgets stops at half as many.</param>
+    /// <param name="minRounds">Rounds at least (default <see cref="MinRounds"/>).</param>
     public static BatchLatency Measure(byte[] original, byte[] pruned, string inputName, IReadOnlyList<long> sampleShape, int batch, int threads,
-        TimeSpan budget, CancellationToken cancellation = default)
+        TimeSpan budget, CancellationToken cancellation = default, int minRounds = MinRounds)
     {
         var shape = new[] { (long)batch }.Concat(sampleShape).ToArray();
         var inputs = new[] { (inputName, shape) };
@@ -59,7 +63,8 @@ public static class LatencyComparison
         }
         var typical = LatencyStatistics.Of(warm).Median;
         var primed = typical < 5; // long runs stream their weights anyway; a priming run would only double the cost
-        var perBlock = Math.Clamp((int)Math.Ceiling(1.0 / Math.Max(typical, 1e-3)), 1, 32);
+        // Blocks of a few milliseconds: long enough for a stable median, short enough to interleave often.
+        var perBlock = Math.Clamp((int)Math.Ceiling(5.0 / Math.Max(typical, 1e-3)), MinRunsPerBlock, 64);
 
         var originalTimes = new List<double>();
         var prunedTimes = new List<double>();
@@ -81,7 +86,7 @@ public static class LatencyComparison
             }
             ratios.Add(blockB / blockA);
             var rounds = round + 1;
-            if ((rounds >= MinRounds && clock.Elapsed >= budget) || (rounds >= MinRounds / 2 && clock.Elapsed >= 4 * budget)) break;
+            if ((rounds >= minRounds && clock.Elapsed >= budget) || (rounds >= minRounds / 2 && clock.Elapsed >= 4 * budget)) break;
         }
         return new BatchLatency(batch, LatencyStatistics.Of(originalTimes), LatencyStatistics.Of(prunedTimes), LatencyStatistics.Of(ratios));
     }

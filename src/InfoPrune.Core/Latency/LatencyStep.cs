@@ -47,9 +47,9 @@ public sealed class LatencyStep
     /// <param name="enabled">False for runs that skip timing (--no-latency): then nothing here measures, and a policy that needs timing is refused.</param>
     /// <param name="runThreads">The run's thread count, used when the policy's latency.threads is not set.</param>
     /// <param name="sampleShape">One input sample's shape (without the batch axis).</param>
-    /// <param name="cache">Where measured widths are kept between runs (default: the user's cache folder).</param>
+    /// <param name="cacheFolder">Where measured widths are kept between runs (default: <see cref="LatencyCache.DefaultFolder"/>).</param>
     public LatencyStep(PrunePolicy policy, bool enabled, int runThreads, OnnxModel model, byte[] originalBytes, IReadOnlyList<long> sampleShape,
-        string modelPath, LatencyCache? cache = null)
+        string modelPath, string? cacheFolder = null)
     {
         _policy = policy;
         Enabled = enabled;
@@ -71,7 +71,7 @@ public sealed class LatencyStep
         var fixedBatch = model.Graph.Inputs.Count > 0 && model.Graph.Inputs[0].Shape is { Count: > 0 } shape && shape[0].Value is { } n ? (int)n : (int?)null;
         Settings = new LatencySettings(fixedBatch ?? policy.Latency.BatchSize, policy.Latency.Threads ?? runThreads);
         BatchSizes = fixedBatch is { } only ? [only] : new[] { 1, Settings.BatchSize }.Distinct().ToArray();
-        _cache = enabled ? cache ?? LatencyCache.Open(MachineIdentity.Current) : LatencyCache.InMemory();
+        _cache = enabled ? LatencyCache.Open(MachineIdentity.Current, cacheFolder) : LatencyCache.InMemory();
     }
 
     public bool Enabled { get; }
@@ -94,7 +94,7 @@ public sealed class LatencyStep
         _cache.Save(MachineIdentity.Current);
         _warnings.AddRange(table.Warnings);
         _widths = new WidthTableReport(table.Profiles.Count, table.ProbesMeasured, table.ProbesReused, Math.Round(table.Seconds, 3), _cache.FilePath);
-        return constraints with { MeasuredWidths = table.AllowedWidths() };
+        return constraints with { MeasuredWidths = table.ChannelWidths() };
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class LatencyStep
         var result = LatencyTargetSearch.Find(target.Fraction,
             macs => planFor(new TargetPolicy(TargetKind.Macs, macs)),
             plan => LatencyComparison.Measure(_originalBytes, Surgery.Apply(graph, plan).ToBytes(), _inputName, _sampleShape,
-                Settings.BatchSize, Settings.Threads, SearchBudget, cancellation).Ratio.Median,
+                Settings.BatchSize, Settings.Threads, SearchBudget, cancellation, minRounds: 6).Ratio.Median,
             plan => string.Join(",", graph.Groups.Select(g => plan.KeptIndices(g).Count)),
             cancellation);
         _search = result.Report;
@@ -130,15 +130,18 @@ public sealed class LatencyStep
             FinalBudget, cancellation)).ToArray();
         cancellation.ThrowIfCancellationRequested();
         var layers = LayerLatencyBreakdown.Measure(graph, _originalBytes, prunedBytes, _inputName, _sampleShape, Settings.BatchSize, Settings.Threads);
-        foreach (var slower in batches.Where(b => b.PrunedIsSlower))
-            _warnings.Add(new Diagnostic(PrunedIsSlower,
-                $"the pruned model is slower than the original at batch {slower.BatchSize}: {Ms(slower.Pruned.Median)} against {Ms(slower.Original.Median)} " +
-                $"(median; {Format(slower.Ratio.Median)} of the original's time, interquartile range {Format(slower.Ratio.LowerQuartile)}–{Format(slower.Ratio.UpperQuartile)} " +
-                $"over {slower.Ratio.Samples} interleaved rounds, {ThreadsText(Settings.Threads)}); " +
-                "channel counts that ONNX Runtime's kernels do not block well run on slower paths: use \"roundTo\": \"auto\" or a target.latency",
-                _modelPath, Severity: Severity.Warning));
+        _warnings.AddRange(SlowerWarnings(batches, Settings.Threads, _modelPath));
         return new LatencyReport(Settings.BatchSize, Settings.Threads, MachineIdentity.Current.Description, batches, layers, _widths, _search);
     }
+
+    /// <summary>One warning (<see cref="PrunedIsSlower"/>) per batch size where the pruned model is slower beyond the spread.</summary>
+    public static IEnumerable<Diagnostic> SlowerWarnings(IEnumerable<BatchLatency> batches, int threads, string? location) =>
+        batches.Where(b => b.PrunedIsSlower).Select(slower => new Diagnostic(PrunedIsSlower,
+            $"the pruned model is slower than the original at batch {slower.BatchSize}: {Ms(slower.Pruned.Median)} against {Ms(slower.Original.Median)} " +
+            $"(median; {Format(slower.Ratio.Median)} of the original's time, interquartile range {Format(slower.Ratio.LowerQuartile)}–{Format(slower.Ratio.UpperQuartile)} " +
+            $"over {slower.Ratio.Samples} interleaved rounds, {ThreadsText(threads)}); " +
+            "channel counts that ONNX Runtime's kernels do not block well run on slower paths: use \"roundTo\": \"auto\" or a target.latency",
+            location, Severity: Severity.Warning));
 
     /// <summary>The gate's latency check: a failure when the ratio at the application's batch size is above gate.maxLatencyRatio.</summary>
     public IReadOnlyList<Diagnostic> GateFailures(LatencyReport? report)

@@ -65,7 +65,10 @@ public static class LayerLatencyBreakdown
         }
     }
 
-    /// <summary>Sums the kernel events of the profiled runs (the warm-up runs' events are left out), per row.</summary>
+    /// <summary>
+    /// Kernel time per row and run, then the median over the profiled runs (the warm-up runs' events
+    /// are left out): a run the machine interrupted does not inflate one layer's share.
+    /// </summary>
     private static Dictionary<string, double> Read(string file, Attribution attribution)
     {
         JArray events;
@@ -83,20 +86,21 @@ public static class LayerLatencyBreakdown
         }
         var runs = events.OfType<JObject>()
             .Where(e => (string?)e["cat"] == "Session" && (string?)e["name"] == "model_run")
-            .Select(e => ((long)e["ts"]!, (long)e["ts"]! + (long)e["dur"]!))
-            .OrderBy(r => r.Item1).ToList();
-        if (runs.Count <= WarmupRuns) return new Dictionary<string, double>();
-        var from = runs[WarmupRuns].Item1;
-        var counted = runs.Count - WarmupRuns;
-        var rows = new Dictionary<string, double>(StringComparer.Ordinal);
+            .Select(e => (Start: (long)e["ts"]!, End: (long)e["ts"]! + (long)e["dur"]!))
+            .OrderBy(r => r.Start).Skip(WarmupRuns).ToList();
+        if (runs.Count == 0) return new Dictionary<string, double>();
+        var perRun = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var e in events.OfType<JObject>())
         {
             if ((string?)e["cat"] != "Node" || (string?)e["name"] is not { } name || !name.EndsWith("_kernel_time", StringComparison.Ordinal)) continue;
-            if ((long)e["ts"]! < from) continue;
+            var start = (long)e["ts"]!;
+            var run = runs.FindIndex(r => start >= r.Start && start <= r.End);
+            if (run < 0) continue;
             var row = attribution.RowOf(name[..^"_kernel_time".Length], (string?)e["args"]?["op_name"] ?? "?");
-            rows[row] = rows.GetValueOrDefault(row) + (long)e["dur"]! / 1000.0 / counted;
+            if (!perRun.TryGetValue(row, out var times)) perRun[row] = times = new double[runs.Count];
+            times[run] += (long)e["dur"]! / 1000.0;
         }
-        return rows;
+        return perRun.ToDictionary(kv => kv.Key, kv => LatencyStatistics.Of(kv.Value).Median, StringComparer.Ordinal);
     }
 
     /// <summary>Maps ONNX Runtime's node names back to the model's layers.</summary>
@@ -152,7 +156,9 @@ public static class LayerLatencyBreakdown
             var current = node;
             for (var steps = 0; steps < 16 && !_layers.Contains(current); steps++)
             {
-                var data = current.Inputs.Where(i => i.Length > 0 && !_graph.Initializers.ContainsKey(i)).ToList();
+                // Constants (initializers, Constant nodes such as Clip's bounds) are not data.
+                var data = current.Inputs.Where(i => i.Length > 0 && !_graph.Initializers.ContainsKey(i)
+                                                     && _graph.Producer(i) is not { Inputs.Count: 0 }).ToList();
                 if (data.Count != 1 || current.Outputs.Count == 0 || !SameShape(data[0], current.Outputs[0])) return node;
                 if (_graph.Producer(data[0]) is not { } producer) return node;
                 current = producer;

@@ -23,8 +23,8 @@ public sealed record GroupWidthProfile(int GroupId, IReadOnlyList<int> Widths, I
     public double[] RelativeCost() =>
         Widths.Select((_, i) => Costs.Average(c => c.Milliseconds[i] / c.Milliseconds[^1])).ToArray();
 
-    /// <summary>The widths worth keeping (<see cref="ChannelWidths.Undominated"/> of the relative cost).</summary>
-    public int[] AllowedWidths() => ChannelWidths.Undominated(Widths, RelativeCost());
+    /// <summary>The widths and their relative cost, as the rounding takes them.</summary>
+    public WidthCost ToWidthCost() => new(Widths, RelativeCost());
 }
 
 /// <summary>
@@ -70,7 +70,7 @@ public sealed class WidthLatencyTable
     public double Seconds { get; }
 
     /// <summary>The widths each measured group may be rounded up to.</summary>
-    public ChannelWidths AllowedWidths() => new(Profiles.ToDictionary(p => p.Key, p => p.Value.AllowedWidths()));
+    public ChannelWidths ChannelWidths() => Pruning.ChannelWidths.FromCosts(Profiles.ToDictionary(p => p.Key, p => p.Value.ToWidthCost()));
 
     /// <summary>The candidate widths of a group: every width from <paramref name="minimum"/> up, or an even grid for wide groups; the size is always last.</summary>
     internal static int[] Candidates(int size, int minimum)

@@ -77,7 +77,7 @@ public sealed class PrunePipeline
         var graph = Step("analyze", "building channel groups", () => DependencyGraph.Analyze(model));
         var cost = new CostModel(graph);
         var sampleShape = options.Preprocessing.SampleShape?.Select(d => (long)d).ToArray() ?? validation.SampleShape.Select(d => (long)d).ToArray();
-        var latency = new LatencyStep(policy, request.MeasureLatency, request.Threads, model, modelBytes, sampleShape, request.ModelPath);
+        var latency = new LatencyStep(policy, request.MeasureLatency, request.Threads, model, modelBytes, sampleShape, request.ModelPath, request.CacheFolder);
         var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
         var context = new MethodContext { Seed = policy.Seed };
         if (method is IPlanningMethod)
@@ -153,7 +153,7 @@ public sealed class PrunePipeline
             Seed = policy.Seed,
             Groups = graph.Groups.Select(g => new GroupReport(g.Id, g.Name, g.Producers, g.Size, plan.KeptIndices(g).Count, g.IsPrunable,
                 g.IsPrunable ? plan.Decisions.TryGetValue(g.Id, out var d) ? d.Reason : "excluded by the policy" : string.Join("; ", g.FrozenReasons),
-                constraints.MeasuredWidths?.AllowedWidths(g.Id))).ToArray(),
+                constraints.MeasuredWidths?.FastWidths(g.Id))).ToArray(),
             Before = new Totals(cost.OriginalParams, cost.OriginalMacs, modelBytes.Length, accuracyBefore),
             After = new Totals(prunedGraphCost.OriginalParams, prunedGraphCost.OriginalMacs, finalBytes.Length, accuracyAfter),
             Gate = new GateReport(verdict.Passed, accuracyBefore, accuracyAfter, gate.MinAccuracy, gate.MaxDrop, verdict.Failures.Select(f => f.Message).ToArray(),

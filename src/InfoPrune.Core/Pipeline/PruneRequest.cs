@@ -16,8 +16,14 @@ public sealed record PruneRequest(string ModelPath, string PolicyPath)
     /// build can re-run pruning when any of them changes.
     /// </summary>
     public string? DependencyFile { get; init; }
-    /// <summary>Skips the latency measurement (tests, quick runs).</summary>
+    /// <summary>
+    /// Skips every ONNX Runtime timing (tests, quick runs): the report's latency, and the measured
+    /// widths of <c>"roundTo": "auto"</c> (counts are then not rounded). A policy with
+    /// target.latency or gate.maxLatencyRatio is refused without it.
+    /// </summary>
     public bool MeasureLatency { get; init; } = true;
+    /// <summary>Where measured channel widths are cached between runs; null: the user's cache folder (<c>INFOPRUNE_CACHE_DIR</c> overrides it).</summary>
+    public string? CacheFolder { get; init; }
 
     public string ResolvedOutputPath => Path.GetFullPath(OutputPath ?? Path.Combine(
         Path.GetDirectoryName(Path.GetFullPath(ModelPath))!, Path.GetFileNameWithoutExtension(ModelPath) + ".pruned.onnx"));

@@ -32,7 +32,9 @@ public static class ChannelSelector
         else
         {
             var keep = BisectUniformRatio(graph, candidates, target, constraints);
-            kept = UniformCounts(candidates, keep, constraints);
+            var cost = new CostModel(graph);
+            kept = WidthBudgetFill.Fill(candidates, UniformCounts(candidates, keep, constraints), constraints,
+                counts => Measure(cost.Cost(counts), target.Kind) <= Target(cost, target));
             reason = $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}";
         }
 

@@ -1,63 +1,114 @@
 namespace InfoPrune.Core.Pruning;
 
 /// <summary>
-/// The channel counts worth keeping, per group, for <c>"roundTo": "auto"</c>: the widths that no
-/// larger width of the same group beats or matches in measured latency. A count is rounded up to
-/// the next such width, so a plan never pays for channels it removed (a kernel that pads 20
-/// channels to a block of 32 runs 20 as slowly as 32, so 20 goes up to 32) and never lands on a
-/// width that runs slower than a wider one (an odd count that leaves the blocked kernels).
+/// The channel counts <c>"roundTo": "auto"</c> rounds to, per group, from the group's measured
+/// latency per width (<see cref="WidthCost"/>). Two sets matter:
+/// <list type="bullet">
+/// <item><b>fast</b> widths: no wider width measures as fast or faster (within
+/// <see cref="Tolerance"/>). Kernels that pad channels to a block run 20 channels as slowly as 32,
+/// so among 17..32 only 32 is fast; an odd count that leaves the blocked kernels is slower than a
+/// wider even one, so it is not fast either.</item>
+/// <item><b>acceptable</b> widths: at most <see cref="SlowPathFactor"/> times the time of the
+/// cheapest width at or above them. Below that factor a width only wastes a little of what it
+/// could run at; above it, it runs on a slow path (a depthwise convolution outside its blocked
+/// kernel takes several times as long as with a few more channels).</item>
+/// </list>
+/// A count rounds up to the next fast width when that is near (within <see cref="Reach"/> of the
+/// group's size), so a MACs or parameter budget is spent on channels that make the model faster;
+/// when the next fast width is far, rounding there would move much of the budget to one layer (and
+/// cost the others accuracy), so the count rounds up only to the next acceptable width. Rounding
+/// never goes down and is monotone in the count, so budget searches over it stay well behaved.
 /// Groups without a measurement keep their counts as they are.
 /// </summary>
 public sealed class ChannelWidths
 {
     /// <summary>
-    /// How much slower (relative) a larger width may measure and still count as "as fast": timing
-    /// noise of the minimum of a few warm runs is a few percent, and a plateau of equal cost must
-    /// not be split by it.
+    /// How much slower (relative) a wider width may measure and still count as "as fast": timing
+    /// noise of the fastest of a few warm runs is a few percent, and it must not split a plateau
+    /// of equal cost.
     /// </summary>
     public const double Tolerance = 0.03;
 
-    private readonly IReadOnlyDictionary<int, int[]> _allowed;
+    /// <summary>A width this many times slower than the cheapest width at or above it is on a slow path.</summary>
+    public const double SlowPathFactor = 1.25;
 
-    /// <param name="allowed">Per group id, the widths a count may be rounded up to (ascending; the group's size last).</param>
-    public ChannelWidths(IReadOnlyDictionary<int, int[]> allowed) => _allowed = allowed;
+    /// <summary>How far up (as a fraction of the group's size) a count may go to reach a fast width.</summary>
+    public const double Reach = 0.25;
 
-    /// <summary>The allowed widths of a group, ascending; null when the group was not measured.</summary>
-    public IReadOnlyList<int>? AllowedWidths(int groupId) => _allowed.TryGetValue(groupId, out var widths) ? widths : null;
+    private readonly IReadOnlyDictionary<int, Sets> _groups;
 
-    /// <summary>The smallest allowed width of the group at or above <paramref name="count"/>; the count itself when unmeasured.</summary>
-    public int RoundUp(int groupId, int count)
-    {
-        if (!_allowed.TryGetValue(groupId, out var widths)) return count;
-        foreach (var width in widths)
-            if (width >= count) return width;
-        return Math.Max(count, widths[^1]);
-    }
+    private sealed record Sets(int Size, int[] Fast, int[] Acceptable);
+
+    private ChannelWidths(IReadOnlyDictionary<int, Sets> groups) => _groups = groups;
+
+    /// <summary>From each measured group's widths (ascending, its size last) and their costs (lower is faster; any unit).</summary>
+    public static ChannelWidths FromCosts(IReadOnlyDictionary<int, WidthCost> costs) =>
+        new(costs.ToDictionary(c => c.Key, c => new Sets(c.Value.Widths[^1], Fast(c.Value.Widths, c.Value.Cost), Acceptable(c.Value.Widths, c.Value.Cost))));
+
+    /// <summary>The fast widths of a group, ascending (what the report lists); null when the group was not measured.</summary>
+    public IReadOnlyList<int>? FastWidths(int groupId) => _groups.TryGetValue(groupId, out var sets) ? sets.Fast : null;
 
     /// <summary>
-    /// The allowed widths from a group's measured cost per candidate width: a width is dropped when
-    /// some larger candidate costs at most <see cref="Tolerance"/> more. The largest candidate
-    /// (the group's size) is always allowed.
+    /// The count a group keeps for <paramref name="count"/>: the next fast width when within reach,
+    /// else the next acceptable width; the count itself when the group was not measured.
     /// </summary>
-    /// <param name="widths">Candidate widths, ascending.</param>
-    /// <param name="cost">Cost of each candidate (any unit; lower is faster).</param>
-    public static int[] Undominated(IReadOnlyList<int> widths, IReadOnlyList<double> cost)
+    public int RoundUp(int groupId, int count)
     {
-        if (widths.Count != cost.Count) throw new ArgumentException("one cost per width");
-        var allowed = new List<int>();
+        if (!_groups.TryGetValue(groupId, out var sets)) return count;
+        var reach = Math.Max(1, Math.Ceiling(Reach * sets.Size));
+        var fast = NextAtLeast(sets.Fast, count);
+        if (fast - count <= reach) return fast;
+        // From the acceptable width the fast one may be within reach; going there keeps rounding
+        // idempotent (a rounded count rounds to itself).
+        var acceptable = NextAtLeast(sets.Acceptable, count);
+        var fastAbove = NextAtLeast(sets.Fast, acceptable);
+        return fastAbove - acceptable <= reach ? fastAbove : acceptable;
+    }
+
+    private static int NextAtLeast(int[] ascending, int count)
+    {
+        foreach (var width in ascending)
+            if (width >= count) return width;
+        return Math.Max(count, ascending[^1]);
+    }
+
+    /// <summary>The widths that no wider width beats or matches within <see cref="Tolerance"/>; the largest always.</summary>
+    public static int[] Fast(IReadOnlyList<int> widths, IReadOnlyList<double> cost)
+    {
+        if (widths.Count != cost.Count || widths.Count == 0) throw new ArgumentException("one cost per width, at least one width");
+        var fast = new List<int>();
         var cheapestAbove = double.PositiveInfinity;
         for (var i = widths.Count - 1; i >= 0; i--)
         {
-            if (cheapestAbove > cost[i] * (1 + Tolerance)) allowed.Add(widths[i]);
+            if (cheapestAbove > cost[i] * (1 + Tolerance)) fast.Add(widths[i]);
             cheapestAbove = Math.Min(cheapestAbove, cost[i]);
         }
-        allowed.Reverse();
-        return allowed.ToArray();
+        fast.Reverse();
+        return fast.ToArray();
+    }
+
+    /// <summary>The widths at most <see cref="SlowPathFactor"/> times as slow as the cheapest width at or above them; the largest always.</summary>
+    public static int[] Acceptable(IReadOnlyList<int> widths, IReadOnlyList<double> cost)
+    {
+        if (widths.Count != cost.Count || widths.Count == 0) throw new ArgumentException("one cost per width, at least one width");
+        var acceptable = new List<int>();
+        var cheapestFromHere = double.PositiveInfinity;
+        for (var i = widths.Count - 1; i >= 0; i--)
+        {
+            cheapestFromHere = Math.Min(cheapestFromHere, cost[i]);
+            if (cost[i] <= cheapestFromHere * SlowPathFactor) acceptable.Add(widths[i]);
+        }
+        acceptable.Reverse();
+        return acceptable.ToArray();
     }
 
     public override bool Equals(object? obj) =>
-        obj is ChannelWidths other && _allowed.Count == other._allowed.Count
-        && _allowed.All(kv => other._allowed.TryGetValue(kv.Key, out var w) && w.SequenceEqual(kv.Value));
+        obj is ChannelWidths other && _groups.Count == other._groups.Count
+        && _groups.All(kv => other._groups.TryGetValue(kv.Key, out var s) && s.Size == kv.Value.Size
+                             && s.Fast.SequenceEqual(kv.Value.Fast) && s.Acceptable.SequenceEqual(kv.Value.Acceptable));
 
-    public override int GetHashCode() => _allowed.Count;
+    public override int GetHashCode() => _groups.Count;
 }
+
+/// <summary>One group's candidate widths (ascending, the group's size last) and what each costs (lower is faster).</summary>
+public sealed record WidthCost(IReadOnlyList<int> Widths, IReadOnlyList<double> Cost);

@@ -246,6 +246,54 @@ public class MalformedPolicyTests
         "method": {"name": "l1"},
         "target": {"ratio": 0.5}}
         """, "IP0404", 2, 9)]
+    [InlineData("roundTo names no rounding mode", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "constraints": {"roundTo": "fast"}}
+        """, "IP0407", 5, 28)]
+    [InlineData("roundTo is a boolean", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "constraints": {"roundTo": true}}
+        """, "IP0405", 5, 28)]
+    [InlineData("roundTo of zero", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "constraints": {"roundTo": 0}}
+        """, "IP0406", 5, 28)]
+    [InlineData("latency target above one", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"latency": 1.5}}
+        """, "IP0406", 4, 23)]
+    [InlineData("latency ratio gate of zero", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "gate": {"maxLatencyRatio": 0}}
+        """, "IP0406", 5, 29)]
+    [InlineData("latency batch size of zero", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "latency": {"batchSize": 0}}
+        """, "IP0406", 5, 26)]
+    [InlineData("unknown key in the latency section", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "latency": {"batch": 8}}
+        """, "IP0403", 5, 13)]
     [InlineData("unknown method", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
@@ -331,7 +379,7 @@ public class MalformedPolicyTests
 
         var message = Assert.Single(Check(json).Diagnostics).Message;
 
-        Assert.EndsWith("allowed keys here: minAccuracy, maxDrop", message);
+        Assert.EndsWith("allowed keys here: minAccuracy, maxDrop, maxLatencyRatio", message);
     }
 
     [Fact]

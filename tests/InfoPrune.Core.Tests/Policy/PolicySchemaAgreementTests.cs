@@ -83,6 +83,9 @@ public class PolicySchemaAgreementTests
     [InlineData("schedule with an unknown key", """, "fineTune": {"schedule": {"name": "step", "step": 2}}}""")]
     [InlineData("zero temperature", """, "fineTune": {"distill": {"temperature": 0}}}""")]
     [InlineData("gate accuracy as percent", """, "gate": {"minAccuracy": 88}}""")]
+    [InlineData("roundTo names no rounding mode", """, "constraints": {"roundTo": "fast"}}""")]
+    [InlineData("latency gate of zero", """, "gate": {"maxLatencyRatio": 0}}""")]
+    [InlineData("negative latency threads", """, "latency": {"threads": -1}}""")]
     [InlineData("negative seed", """, "seed": -1}""")]
     [InlineData("misspelled section", """, "fineTunes": {}}""")]
     public void PoliciesTheParserRejectsAreRejectedByTheSchemaToo(string scenario, string tail)

@@ -67,7 +67,8 @@ internal static class PolicyExamples
                         "optimizer": { "name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": true, "weightDecay": 0.0005 },
                         "schedule": { "name": "step", "stepSize": 1, "gamma": 0.1 },
                         "distill": { "weight": 0.5, "temperature": 4 } },
-          "gate": { "minAccuracy": 0.88, "maxDrop": 0.02 },
+          "gate": { "minAccuracy": 0.88, "maxDrop": 0.02, "maxLatencyRatio": 0.7 },
+          "latency": { "batchSize": 32, "threads": 1 },
           "seed": 42
         }
         """;

@@ -82,6 +82,8 @@ public class ValidPolicyTests
 
         Assert.Equal(0.88, policy.Gate.MinAccuracy);
         Assert.Equal(0.02, policy.Gate.MaxDrop);
+        Assert.Equal(0.7, policy.Gate.MaxLatencyRatio);
+        Assert.Equal(new LatencyPolicy { BatchSize = 32, Threads = 1 }, policy.Latency);
         Assert.Equal(42, policy.Seed);
     }
 
@@ -101,7 +103,9 @@ public class ValidPolicyTests
         Assert.Equal(1, policy.Constraints.MinChannels);
         Assert.Equal(0.9, policy.Constraints.MaxRatio);
         Assert.Empty(policy.Constraints.Exclude);
-        Assert.Equal(1, policy.Constraints.RoundTo);
+        Assert.Null(policy.Constraints.RoundTo);
+        Assert.True(policy.Constraints.RoundsToMeasuredWidths);
+        Assert.Null(policy.Constraints.MeasuredWidths);
         Assert.Equal(1, policy.FineTune.Epochs);
         Assert.Equal(64, policy.FineTune.BatchSize);
         Assert.Equal(new OptimizerPolicy { Name = OptimizerKind.Adam, Lr = 0.001 }, policy.FineTune.Optimizer);
@@ -109,6 +113,9 @@ public class ValidPolicyTests
         Assert.False(policy.FineTune.Distill.Enabled);
         Assert.Null(policy.Gate.MinAccuracy);
         Assert.Equal(0.01, policy.Gate.MaxDrop);
+        Assert.Null(policy.Gate.MaxLatencyRatio);
+        Assert.Equal(64, policy.Latency.BatchSize);
+        Assert.Null(policy.Latency.Threads);
         Assert.Equal(0, policy.Seed);
     }
 
@@ -158,6 +165,40 @@ public class ValidPolicyTests
         Assert.Null(policy.Data.Train);
         Assert.Equal(CalibrationSource.Validation, policy.Data.Calibration.From);
         Assert.Equal(0, policy.FineTune.Epochs);
+    }
+
+    [Theory]
+    [InlineData("\"auto\"", null)]
+    [InlineData("1", 1)]
+    [InlineData("16", 16)]
+    [InlineData("8.0", 8)]
+    public void RoundToIsAutoOrAMultiple(string roundTo, int? expected)
+    {
+        var json = Minimal[..^1] + $", \"constraints\": {{\"roundTo\": {roundTo}}}}}";
+
+        var constraints = ParseValid(json).Constraints;
+
+        Assert.Equal(expected, constraints.RoundTo);
+        Assert.Equal(expected == null, constraints.RoundsToMeasuredWidths);
+    }
+
+    [Fact]
+    public void LatencyTargetKeepsAFractionOfTheMeasuredTime()
+    {
+        var json = Minimal.Replace("\"target\": {\"ratio\": 0.5}", "\"target\": {\"latency\": 0.4}");
+
+        Assert.Equal(new TargetPolicy(TargetKind.Latency, 0.4), ParseValid(json).Target);
+    }
+
+    [Fact]
+    public void LatencyThreadsZeroMeansOnnxRuntimeDefault()
+    {
+        var json = Minimal[..^1] + ", \"latency\": {\"threads\": 0}}";
+
+        var latency = ParseValid(json).Latency;
+
+        Assert.Equal(0, latency.Threads);
+        Assert.Equal(64, latency.BatchSize);
     }
 
     [Theory]

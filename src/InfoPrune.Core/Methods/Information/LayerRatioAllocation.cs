@@ -45,7 +45,7 @@ public static class LayerRatioAllocation
             var counts = Counts(candidates, pruneWeights, mid, constraints);
             if (meets(counts)) { high = mid; best = counts; } else low = mid;
         }
-        return best;
+        return WidthBudgetFill.Fill(candidates, best, constraints, counts => meets(counts));
     }
 
     private static Dictionary<int, int> Counts(IReadOnlyList<ChannelGroup> groups, IReadOnlyDictionary<int, double> weights, double scale,

@@ -1,0 +1,41 @@
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Pruning;
+
+/// <summary>
+/// Spends what rounding to measured widths left of a budget. A uniform keep ratio meets a MACs or
+/// parameter budget in steps, and with <c>"roundTo": "auto"</c> those steps are a group's fast
+/// widths, which can be far apart: the largest ratio that fits may leave much of the budget
+/// unspent. Groups then move up to their next width one at a time, the group kept smallest
+/// (as a fraction of its size) first, while the budget allows — which keeps the layers' ratios
+/// as even as the widths let them be.
+/// </summary>
+public static class WidthBudgetFill
+{
+    /// <summary>
+    /// <paramref name="kept"/> with groups raised to their next rounded width while <paramref name="fits"/>
+    /// holds; unchanged unless the constraints round to measured widths.
+    /// </summary>
+    public static Dictionary<int, int> Fill(IReadOnlyList<ChannelGroup> groups, IReadOnlyDictionary<int, int> kept, ConstraintsPolicy constraints,
+        Func<Dictionary<int, int>, bool> fits)
+    {
+        var result = new Dictionary<int, int>(kept);
+        if (!constraints.RoundsToMeasuredWidths || constraints.MeasuredWidths == null) return result;
+        for (var raised = true; raised;)
+        {
+            raised = false;
+            foreach (var group in groups.OrderBy(g => (double)result[g.Id] / g.Size).ThenBy(g => g.Id))
+            {
+                var next = constraints.Round(group, result[group.Id] + 1);
+                if (next <= result[group.Id]) continue;
+                var trial = new Dictionary<int, int>(result) { [group.Id] = next };
+                if (!fits(trial)) continue;
+                result = trial;
+                raised = true;
+                break;
+            }
+        }
+        return result;
+    }
+}

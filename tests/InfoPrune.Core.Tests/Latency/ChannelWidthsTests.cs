@@ -1,0 +1,156 @@
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Methods;
+using InfoPrune.Core.Methods.Baselines;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+using InfoPrune.Core.Tests.Support;
+
+namespace InfoPrune.Core.Tests.Latency;
+
+/// <summary>How "roundTo": "auto" turns a measured width → cost table into the counts a plan may keep.</summary>
+public class ChannelWidthsTests
+{
+    /// <summary>A kernel that pads channels to blocks of 8: cost steps up after each multiple of 8.</summary>
+    private static readonly int[] Widths = Enumerable.Range(1, 32).ToArray();
+    private static readonly double[] PaddedCost = Widths.Select(w => (double)((w + 7) / 8)).ToArray();
+
+    [Fact]
+    public void PaddedKernelMakesOnlyBlockEndsFast()
+    {
+        Assert.Equal([8, 16, 24, 32], ChannelWidths.Fast(Widths, PaddedCost));
+    }
+
+    [Fact]
+    public void WidthOnASlowPathIsNeitherFastNorAcceptable()
+    {
+        // 12 leaves the blocked kernel and takes three times as long as 16.
+        var widths = new[] { 4, 8, 12, 16 };
+        var cost = new[] { 1.0, 2.0, 9.0, 3.0 };
+
+        Assert.Equal([4, 8, 16], ChannelWidths.Fast(widths, cost));
+        Assert.Equal([4, 8, 16], ChannelWidths.Acceptable(widths, cost));
+    }
+
+    [Fact]
+    public void WidthAFewPercentSlowerThanAWiderOneIsAcceptableButNotFast()
+    {
+        var widths = new[] { 8, 9, 16 };
+        var cost = new[] { 1.0, 1.1, 1.0 };
+
+        Assert.Equal([16], ChannelWidths.Fast(widths, cost));
+        Assert.Equal([8, 9, 16], ChannelWidths.Acceptable(widths, cost));
+    }
+
+    [Fact]
+    public void NoiseWithinTheToleranceDoesNotSplitAPlateau()
+    {
+        // 17..32 cost the same up to timing noise of 2%: only the plateau's end is fast.
+        var cost = Widths.Select(w => w <= 16 ? 1.0 : 2.0 * (1 + 0.02 * ((w * 7) % 3 - 1))).ToArray();
+
+        var fast = ChannelWidths.Fast(Widths, cost);
+
+        Assert.DoesNotContain(fast, w => w > 16 && w < 32);
+        Assert.Contains(32, fast);
+    }
+
+    [Fact]
+    public void CountRoundsUpToTheNextFastWidthWithinReach()
+    {
+        var widths = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [3] = new(Widths, PaddedCost) });
+
+        Assert.Equal(16, widths.RoundUp(3, 9));
+        Assert.Equal(16, widths.RoundUp(3, 16));
+        Assert.Equal(32, widths.RoundUp(3, 25));
+    }
+
+    [Fact]
+    public void CountFarBelowTheNextFastWidthRoundsOnlyToAnAcceptableOne()
+    {
+        // Fast widths 2 and 16 only; 3..15 cost up to 10% more than 16, which is acceptable.
+        var widths = Enumerable.Range(1, 16).ToArray();
+        var cost = widths.Select(w => w <= 2 ? 0.9 : w == 16 ? 1.0 : 1.0 + 0.1 * w / 15).ToArray();
+        var rounding = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [0] = new(widths, cost) });
+
+        Assert.Equal([2, 16], rounding.FastWidths(0));
+        Assert.Equal(8, rounding.RoundUp(0, 8));   // 16 is 8 channels away, more than a quarter of the group
+        Assert.Equal(16, rounding.RoundUp(0, 13)); // within a quarter of the group
+    }
+
+    [Fact]
+    public void RoundingNeverGoesDownNeverDecreasesWithTheCountAndKeepsARoundedCount()
+    {
+        var random = new Random(5);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var size = random.Next(2, 70);
+            var widths = Enumerable.Range(1, size).ToArray();
+            var cost = widths.Select(w => w * (0.5 + random.NextDouble()) * (random.Next(4) == 0 ? 3 : 1)).ToArray();
+            var rounding = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [1] = new(widths, cost) });
+            var previous = 0;
+            for (var count = 1; count <= size; count++)
+            {
+                var rounded = rounding.RoundUp(1, count);
+                Assert.InRange(rounded, count, size);
+                Assert.Equal(rounded, rounding.RoundUp(1, rounded));
+                Assert.True(rounded >= previous, $"trial {trial}: {count - 1} → {previous} but {count} → {rounded}");
+                previous = rounded;
+            }
+        }
+    }
+
+    [Fact]
+    public void GroupWithoutAMeasurementKeepsItsCount()
+    {
+        var widths = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [0] = new(Widths, PaddedCost) });
+
+        Assert.Equal(11, widths.RoundUp(7, 11));
+        Assert.Null(widths.FastWidths(7));
+    }
+
+    [Fact]
+    public void AutoWithoutMeasuredWidthsKeepsCountsAsTheyAre()
+    {
+        var graph = DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+        var group = graph.PrunableGroups.First(g => g.Size == 120);
+
+        Assert.Equal(61, ConstraintsPolicy.Default.Round(group, 61));
+        Assert.Equal(64, (ConstraintsPolicy.Default with { RoundTo = 8 }).Round(group, 61));
+    }
+
+    [Theory]
+    [InlineData(TargetKind.Macs, false)]
+    [InlineData(TargetKind.Macs, true)]
+    [InlineData(TargetKind.Params, false)]
+    public void BudgetIsMetWithMeasuredWidthsAndTheirStepsAreSpent(TargetKind kind, bool global)
+    {
+        // Every group measured as a kernel padding to blocks of 8 (conv1, with 6 channels, to 3).
+        var graph = DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+        var costs = graph.PrunableGroups.ToDictionary(g => g.Id, g =>
+        {
+            var block = g.Size < 8 ? 3 : 8;
+            var widths = Enumerable.Range(1, g.Size).ToArray();
+            return new WidthCost(widths, widths.Select(w => (double)((w + block - 1) / block)).ToArray());
+        });
+        var rounding = ChannelWidths.FromCosts(costs);
+        var constraints = ConstraintsPolicy.Default with { MeasuredWidths = rounding };
+        var cost = new CostModel(graph);
+        var scores = MagnitudeMethod.L1.Score(graph, new MethodContext());
+
+        var plan = ChannelSelector.Select(graph, scores, new TargetPolicy(kind, 0.5), constraints, global, "l1");
+
+        var achieved = kind == TargetKind.Macs ? (double)cost.Cost(plan).Macs / cost.OriginalMacs : (double)cost.Cost(plan).Params / cost.OriginalParams;
+        Assert.InRange(achieved, 0.4, 0.5);
+        var counts = plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept);
+        foreach (var group in graph.PrunableGroups)
+        {
+            var kept = counts[group.Id];
+            Assert.Equal(kept, rounding.RoundUp(group.Id, kept));
+            // No group can move up to its next width without breaking the budget: what rounding left is spent.
+            if (global || kept == group.Size) continue;
+            var raised = new Dictionary<int, int>(counts) { [group.Id] = rounding.RoundUp(group.Id, kept + 1) };
+            var after = kind == TargetKind.Macs ? (double)cost.Cost(raised).Macs / cost.OriginalMacs : (double)cost.Cost(raised).Params / cost.OriginalParams;
+            Assert.True(after > 0.5, $"{group} could move up to {raised[group.Id]} within the budget");
+        }
+    }
+}
