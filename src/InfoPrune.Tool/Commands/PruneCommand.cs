@@ -23,7 +23,7 @@ internal static class PruneCommand
         {
             if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
         });
-        var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
+        var noLatency = new Option<bool>("--no-latency") { Description = "Skip every ONNX Runtime timing: the report's latency and the measured channel widths of roundTo \"auto\" (counts are then not rounded)." };
         var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
 
         var command = new Command("prune", "Prune a model as a policy says, fine-tune it, gate it on accuracy, and write the smaller ONNX file.")
