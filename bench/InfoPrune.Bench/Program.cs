@@ -13,8 +13,16 @@ return command switch
     "micro" => MicroBench.Run(options),
     "eval" => EvalBench.Run(options),
     "latency" => LatencyBench.Run(options),
+    "widths" => WidthTableBench.Run(options),
+    "depthwise-net" => WriteDepthwiseNet(options.Positional.FirstOrDefault() ?? throw new ArgumentException("depthwise-net <out.onnx>")),
     _ => Usage(),
 };
+
+static int WriteDepthwiseNet(string path)
+{
+    File.WriteAllBytes(path, DepthwiseNet.Build());
+    return 0;
+}
 
 static int Usage()
 {
@@ -37,6 +45,10 @@ static int Usage()
                                      depthwise; also any fixture name or .onnx path), roundTo 1 vs auto, target.latency
               --budgets 0.75,0.5,0.25 --rounding 1,auto --latency-targets 0.5 --threads 1 --batch 64
               --epochs 0 --train-samples N --method l1 --depthwise trained.onnx --work DIR
+          widths <model.onnx>        the width → latency table of roundTo "auto": probe times per width, the
+                                     relative cost and what each count rounds to  --batch 64 --threads 1 --cache DIR
+          depthwise-net <out.onnx>   the MobileNet-style net the latency bench builds (untrained; train it with
+                                     `infoprune prune` and target ratio 1, see bench/latency/README.md)
         """);
     return 2;
 }

@@ -23,8 +23,8 @@ public sealed record GroupWidthProfile(int GroupId, IReadOnlyList<int> Widths, I
     public double[] RelativeCost() =>
         Widths.Select((_, i) => Costs.Average(c => c.Milliseconds[i] / c.Milliseconds[^1])).ToArray();
 
-    /// <summary>The widths and their relative cost, as the rounding takes them.</summary>
-    public WidthCost ToWidthCost() => new(Widths, RelativeCost());
+    /// <summary>The widths and their times per batch size, as the rounding takes them.</summary>
+    public WidthCost ToWidthCost() => new(Widths, Costs.Select(c => c.Milliseconds).ToArray());
 }
 
 /// <summary>
@@ -35,7 +35,8 @@ public sealed record GroupWidthProfile(int GroupId, IReadOnlyList<int> Widths, I
 /// groups so heavy that timing them there would take long; blocked kernels choose their path by
 /// channel count, not by batch). Probes run in rounds that alternate their order, each timed run
 /// right after an untimed one so its weights are in cache as in an application that runs the
-/// model over and over; the fastest timed run counts. Times are cached per machine, ONNX Runtime
+/// model over and over; the fastest timed run counts, and a probe whose two fastest runs disagree
+/// (a busy machine interrupted it) gets more rounds. Times are cached per machine, ONNX Runtime
 /// version, thread count, batch and probe shape, so equal layers and later builds reuse them.
 /// </summary>
 public sealed class WidthLatencyTable
@@ -45,6 +46,10 @@ public sealed class WidthLatencyTable
 
     /// <summary>Timed rounds per probe; the fastest counts.</summary>
     internal const int Rounds = 5;
+    /// <summary>Rounds at most for a probe whose two fastest runs still disagree (a busy machine).</summary>
+    internal const int MaxRounds = 15;
+    /// <summary>Two fastest runs this close (relative) agree: the fastest is the probe's time, not luck.</summary>
+    internal const double Agreement = 0.05;
     /// <summary>Candidate widths measured per group at most; wider groups are measured on a grid of this many steps.</summary>
     internal const int MaxCandidates = 128;
     /// <summary>Multiply-accumulates one probe run may cost before its batch is halved (≈ a millisecond on one core).</summary>
@@ -134,6 +139,12 @@ public sealed class WidthLatencyTable
         return new WidthLatencyTable(profiles, warnings, measured, reused, clock.Elapsed.TotalSeconds);
     }
 
+    private static bool Settled(List<double> runs)
+    {
+        var sorted = runs.Order().Take(2).ToArray();
+        return sorted.Length == 2 && sorted[1] <= sorted[0] * (1 + Agreement);
+    }
+
     private static (double[] Times, int Measured) MeasureGroup(DependencyGraph graph, ChannelGroup group, int[] widths, int batch, int threads,
         LatencyCache cache, CancellationToken cancellation)
     {
@@ -156,19 +167,22 @@ public sealed class WidthLatencyTable
             try
             {
                 foreach (var (_, probe) in chunk) sessions.Add(new TimedSession(probe.Bytes, probe.Inputs, threads));
-                var fastest = Enumerable.Repeat(double.PositiveInfinity, sessions.Count).ToArray();
+                var runs = sessions.Select(_ => new List<double>()).ToArray();
                 foreach (var session in sessions) session.RunMilliseconds();
-                for (var round = 0; round < Rounds; round++)
+                for (var round = 0; round < MaxRounds; round++)
                 {
-                    for (var k = 0; k < sessions.Count; k++)
+                    // After the first rounds, only probes whose two fastest runs disagree go on.
+                    var unsettled = Enumerable.Range(0, sessions.Count).Where(k => round < Rounds || !Settled(runs[k])).ToList();
+                    if (unsettled.Count == 0) break;
+                    // Alternate the order, so no probe always follows the same neighbour.
+                    if (round % 2 == 1) unsettled.Reverse();
+                    foreach (var k in unsettled)
                     {
-                        // Alternate the order, so no probe always follows the same neighbour.
-                        var j = round % 2 == 0 ? k : sessions.Count - 1 - k;
-                        sessions[j].RunMilliseconds(); // brings the probe's weights into cache
-                        fastest[j] = Math.Min(fastest[j], sessions[j].RunMilliseconds());
+                        sessions[k].RunMilliseconds(); // brings the probe's weights into cache
+                        runs[k].Add(sessions[k].RunMilliseconds());
                     }
                 }
-                for (var k = 0; k < chunk.Length; k++) cache.Set(keys[chunk[k].Index], fastest[k]);
+                for (var k = 0; k < chunk.Length; k++) cache.Set(keys[chunk[k].Index], runs[k].Min());
             }
             finally
             {

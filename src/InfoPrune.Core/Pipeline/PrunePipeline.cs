@@ -88,7 +88,9 @@ public sealed class PrunePipeline
         }
         cancellation.ThrowIfCancellationRequested();
 
-        var constraints = Step("widths", "timing channel widths in ONNX Runtime", () => latency.MeasureWidths(graph, policy.Constraints, cancellation));
+        var constraints = latency.Enabled && policy.Constraints.RoundsToMeasuredWidths
+            ? Step("widths", "timing channel widths in ONNX Runtime", () => latency.MeasureWidths(graph, policy.Constraints, cancellation))
+            : policy.Constraints;
         var scores = new Lazy<IReadOnlyDictionary<int, double[]>>(() => method.Score(graph, context));
         PruningPlan PlanFor(TargetPolicy target) => method is IPlanningMethod planner
             ? planner.Plan(graph, context, target, constraints)

@@ -2,17 +2,20 @@ namespace InfoPrune.Core.Pruning;
 
 /// <summary>
 /// The channel counts <c>"roundTo": "auto"</c> rounds to, per group, from the group's measured
-/// latency per width (<see cref="WidthCost"/>). Two sets matter:
+/// latency per width at each timed batch size (<see cref="WidthCost"/>; a width's cost is its time
+/// relative to the whole group's, averaged over the batch sizes). Two sets matter:
 /// <list type="bullet">
 /// <item><b>fast</b> widths: no wider width measures as fast or faster (within
 /// <see cref="Tolerance"/>). Kernels that pad channels to a block run 20 channels as slowly as 32,
 /// so among 17..32 only 32 is fast; an odd count that leaves the blocked kernels is slower than a
 /// wider even one, so it is not fast either.</item>
-/// <item><b>acceptable</b> widths: at most <see cref="SlowPathFactor"/> times the time of the
+/// <item><b>acceptable</b> widths: at most <see cref="SlowPathFactor"/> times the cost of the
 /// cheapest width at or above them. Below that factor a width only wastes a little of what it
 /// could run at; above it, it runs on a slow path (a depthwise convolution outside its blocked
 /// kernel takes several times as long as with a few more channels).</item>
 /// </list>
+/// Neither set holds a width that runs slower than the whole group at any timed batch size
+/// (beyond <see cref="Tolerance"/>): pruning there would cost accuracy and time.
 /// A count rounds up to the next fast width when that is near (within <see cref="Reach"/> of the
 /// group's size), so a MACs or parameter budget is spent on channels that make the model faster;
 /// when the next fast width is far, rounding there would move much of the budget to one layer (and
@@ -41,9 +44,24 @@ public sealed class ChannelWidths
 
     private ChannelWidths(IReadOnlyDictionary<int, Sets> groups) => _groups = groups;
 
-    /// <summary>From each measured group's widths (ascending, its size last) and their costs (lower is faster; any unit).</summary>
+    /// <summary>From each measured group's widths (ascending, its size last) and their costs per batch size.</summary>
     public static ChannelWidths FromCosts(IReadOnlyDictionary<int, WidthCost> costs) =>
-        new(costs.ToDictionary(c => c.Key, c => new Sets(c.Value.Widths[^1], Fast(c.Value.Widths, c.Value.Cost), Acceptable(c.Value.Widths, c.Value.Cost))));
+        new(costs.ToDictionary(c => c.Key, c =>
+        {
+            var (mean, notSlower) = Relative(c.Value);
+            return new Sets(c.Value.Widths[^1], Fast(c.Value.Widths, mean, notSlower), Acceptable(c.Value.Widths, mean, notSlower));
+        }));
+
+    /// <summary>Each width's cost relative to the whole group, averaged over batch sizes; and whether it is no slower than the whole group at every batch size.</summary>
+    private static (double[] Mean, bool[] NotSlower) Relative(WidthCost cost)
+    {
+        if (cost.Costs.Count == 0 || cost.Costs.Any(c => c.Count != cost.Widths.Count))
+            throw new ArgumentException("one cost per width for every batch size");
+        var relative = cost.Costs.Select(c => c.Select(v => v / c[^1]).ToArray()).ToArray();
+        var mean = Enumerable.Range(0, cost.Widths.Count).Select(i => relative.Average(r => r[i])).ToArray();
+        var notSlower = Enumerable.Range(0, cost.Widths.Count).Select(i => relative.All(r => r[i] <= 1 + Tolerance)).ToArray();
+        return (mean, notSlower);
+    }
 
     /// <summary>The fast widths of a group, ascending (what the report lists); null when the group was not measured.</summary>
     public IReadOnlyList<int>? FastWidths(int groupId) => _groups.TryGetValue(groupId, out var sets) ? sets.Fast : null;
@@ -72,23 +90,29 @@ public sealed class ChannelWidths
         return Math.Max(count, ascending[^1]);
     }
 
-    /// <summary>The widths that no wider width beats or matches within <see cref="Tolerance"/>; the largest always.</summary>
-    public static int[] Fast(IReadOnlyList<int> widths, IReadOnlyList<double> cost)
+    /// <summary>
+    /// The widths that no wider width beats or matches within <see cref="Tolerance"/> (and, when
+    /// <paramref name="eligible"/> is given, that are eligible); the largest always.
+    /// </summary>
+    public static int[] Fast(IReadOnlyList<int> widths, IReadOnlyList<double> cost, IReadOnlyList<bool>? eligible = null)
     {
         if (widths.Count != cost.Count || widths.Count == 0) throw new ArgumentException("one cost per width, at least one width");
         var fast = new List<int>();
         var cheapestAbove = double.PositiveInfinity;
         for (var i = widths.Count - 1; i >= 0; i--)
         {
-            if (cheapestAbove > cost[i] * (1 + Tolerance)) fast.Add(widths[i]);
+            if (i == widths.Count - 1 || (cheapestAbove > cost[i] * (1 + Tolerance) && (eligible?[i] ?? true))) fast.Add(widths[i]);
             cheapestAbove = Math.Min(cheapestAbove, cost[i]);
         }
         fast.Reverse();
         return fast.ToArray();
     }
 
-    /// <summary>The widths at most <see cref="SlowPathFactor"/> times as slow as the cheapest width at or above them; the largest always.</summary>
-    public static int[] Acceptable(IReadOnlyList<int> widths, IReadOnlyList<double> cost)
+    /// <summary>
+    /// The widths at most <see cref="SlowPathFactor"/> times as slow as the cheapest width at or
+    /// above them (and, when <paramref name="eligible"/> is given, that are eligible); the largest always.
+    /// </summary>
+    public static int[] Acceptable(IReadOnlyList<int> widths, IReadOnlyList<double> cost, IReadOnlyList<bool>? eligible = null)
     {
         if (widths.Count != cost.Count || widths.Count == 0) throw new ArgumentException("one cost per width, at least one width");
         var acceptable = new List<int>();
@@ -96,7 +120,7 @@ public sealed class ChannelWidths
         for (var i = widths.Count - 1; i >= 0; i--)
         {
             cheapestFromHere = Math.Min(cheapestFromHere, cost[i]);
-            if (cost[i] <= cheapestFromHere * SlowPathFactor) acceptable.Add(widths[i]);
+            if (i == widths.Count - 1 || (cost[i] <= cheapestFromHere * SlowPathFactor && (eligible?[i] ?? true))) acceptable.Add(widths[i]);
         }
         acceptable.Reverse();
         return acceptable.ToArray();
@@ -110,5 +134,8 @@ public sealed class ChannelWidths
     public override int GetHashCode() => _groups.Count;
 }
 
-/// <summary>One group's candidate widths (ascending, the group's size last) and what each costs (lower is faster).</summary>
-public sealed record WidthCost(IReadOnlyList<int> Widths, IReadOnlyList<double> Cost);
+/// <summary>
+/// One group's candidate widths (ascending, the group's size last) and what each costs at each
+/// timed batch size (one list per batch size, one value per width; any unit, lower is faster).
+/// </summary>
+public sealed record WidthCost(IReadOnlyList<int> Widths, IReadOnlyList<IReadOnlyList<double>> Costs);
