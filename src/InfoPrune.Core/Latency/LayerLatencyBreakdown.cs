@@ -140,12 +140,17 @@ public static class LayerLatencyBreakdown
         /// <summary>The model's node behind an ONNX Runtime node: same name, or (fused and renamed) named after the output it writes.</summary>
         private OnnxNode? Find(string ortName)
         {
-            for (var name = ortName; name.Length > 0;)
+            // ONNX Runtime names a fused node "fused <original>" (Gemm with its activation).
+            var space = ortName.IndexOf(' ');
+            foreach (var candidate in space > 0 ? [ortName, ortName[(space + 1)..]] : new[] { ortName })
             {
-                if (_byName.TryGetValue(name, out var node) || _byOutput.TryGetValue(name, out node)) return node;
-                // ONNX Runtime names rewritten nodes "<original>_<suffix>" (e.g. "_nchwc"); drop one suffix and retry.
-                var cut = name.LastIndexOf('_');
-                name = cut > 0 ? name[..cut] : "";
+                for (var name = candidate; name.Length > 0;)
+                {
+                    if (_byName.TryGetValue(name, out var node) || _byOutput.TryGetValue(name, out node)) return node;
+                    // Rewritten nodes are named "<original>_<suffix>" (e.g. "_nchwc"); drop one suffix and retry.
+                    var cut = name.LastIndexOf('_');
+                    name = cut > 0 ? name[..cut] : "";
+                }
             }
             return null;
         }
