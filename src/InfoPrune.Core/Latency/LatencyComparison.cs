@@ -14,6 +14,12 @@ public sealed record BatchLatency(int BatchSize, LatencyStatistics Original, Lat
     /// least three rounds of four (the lower quartile of the per-round ratio is above 1).
     /// </summary>
     public bool PrunedIsSlower => Ratio.LowerQuartile > 1;
+
+    /// <summary>
+    /// The pruned model's fastest run over the original's: what each runs at when the machine
+    /// leaves it alone, so a busy machine moves it least (the plan search compares candidates by it).
+    /// </summary>
+    public double FastestRatio { get; init; } = double.NaN;
 }
 
 /// <summary>
@@ -88,7 +94,10 @@ public static class LatencyComparison
             var rounds = round + 1;
             if ((rounds >= minRounds && clock.Elapsed >= budget) || (rounds >= minRounds / 2 && clock.Elapsed >= 4 * budget)) break;
         }
-        return new BatchLatency(batch, LatencyStatistics.Of(originalTimes), LatencyStatistics.Of(prunedTimes), LatencyStatistics.Of(ratios));
+        return new BatchLatency(batch, LatencyStatistics.Of(originalTimes), LatencyStatistics.Of(prunedTimes), LatencyStatistics.Of(ratios))
+        {
+            FastestRatio = prunedTimes.Min() / originalTimes.Min(),
+        };
     }
 
     /// <summary>Runs one block and returns its median.</summary>

@@ -107,7 +107,7 @@ public sealed class LatencyStep
         var result = LatencyTargetSearch.Find(target.Fraction,
             macs => planFor(new TargetPolicy(TargetKind.Macs, macs)),
             plan => LatencyComparison.Measure(_originalBytes, Surgery.Apply(graph, plan).ToBytes(), _inputName, _sampleShape,
-                Settings.BatchSize, Settings.Threads, SearchBudget, cancellation, minRounds: 6).Ratio.Median,
+                Settings.BatchSize, Settings.Threads, SearchBudget, cancellation, minRounds: 6).FastestRatio,
             plan => string.Join(",", graph.Groups.Select(g => plan.KeptIndices(g).Count)),
             cancellation);
         _search = result.Report;

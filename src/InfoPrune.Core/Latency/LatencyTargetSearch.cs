@@ -24,7 +24,7 @@ internal static class LatencyTargetSearch
 
     /// <param name="target">The latency fraction to keep.</param>
     /// <param name="planForMacs">The plan that keeps a MACs fraction (the policy's method, constraints and rounding).</param>
-    /// <param name="measuredRatio">Pruned/original latency of a plan, timed.</param>
+    /// <param name="measuredRatio">Pruned/original latency of a plan, timed (the fastest runs' ratio: candidates are compared, so what moves least with the machine's load).</param>
     /// <param name="keptCounts">Identifies plans that keep the same widths, so they are timed once.</param>
     /// <param name="cancellation">Stops between candidates.</param>
     public static Result Find(double target, Func<double, PruningPlan> planForMacs, Func<PruningPlan, double> measuredRatio,
