@@ -29,6 +29,8 @@ internal static class LatencyBench
         var latencyTargets = options.Get("latency-targets", "0.5").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var threads = options.Get("threads", 1);
+        // Fine-tuning may use more threads than the application's ONNX Runtime is timed with.
+        var latencyThreads = options.Get("latency-threads", threads);
         var batch = options.Get("batch", 64);
         var epochs = options.Get("epochs", 0);
         var trainSamples = options.Get("train-samples", 0);
@@ -48,7 +50,7 @@ internal static class LatencyBench
             {
                 var label = $"{name} {target.Replace("\"", "")} roundTo {rounding}";
                 Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {label} (load {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
-                var policy = WritePolicy(work, name, target, rounding, epochs, batch, threads, method, train, data);
+                var policy = WritePolicy(work, name, target, rounding, epochs, batch, latencyThreads, method, train, data);
                 var output = Path.Combine(work, $"{name}.{Slug(target)}.{rounding}.onnx");
                 var clock = Stopwatch.StartNew();
                 PruneReport report;
@@ -62,11 +64,11 @@ internal static class LatencyBench
                     continue;
                 }
                 var seconds = clock.Elapsed.TotalSeconds;
-                var independent = report.Latency!.Batches.Select(b => IndependentRatio(modelPath, output, b.BatchSize, threads)).ToArray();
+                var independent = report.Latency!.Batches.Select(b => IndependentRatio(modelPath, output, b.BatchSize, latencyThreads)).ToArray();
                 var row = new Row(name, target.Replace("\"", ""), rounding, (double)report.After!.Macs / report.Before.Macs,
                     (double)report.After.Parameters / report.Before.Parameters, report.Before.Accuracy, report.After.Accuracy,
                     report.Latency.Batches.Select((b, i) => new BatchRow(b.BatchSize, b.Original.Median, b.Pruned.Median, b.Ratio.Median, b.Ratio.LowerQuartile,
-                        b.Ratio.UpperQuartile, b.PrunedIsSlower, independent[i].Original, independent[i].Pruned, independent[i].Ratio)).ToArray(),
+                        b.Ratio.UpperQuartile, b.FastestRatio, b.PrunedIsSlower, independent[i].Original, independent[i].Pruned, independent[i].Ratio)).ToArray(),
                     report.Groups.Where(g => g.Prunable).Select(g => $"{g.ChannelsAfter}/{g.ChannelsBefore}").ToArray(),
                     report.Latency.Widths?.Seconds, report.Latency.Widths?.ProbesMeasured, report.Steps.FirstOrDefault(s => s.Step == "latency")?.Seconds,
                     report.Steps.FirstOrDefault(s => s.Step == "plan")?.Seconds, seconds, report.Warnings.Count(w => w.Contains("IP0560")),
@@ -201,7 +203,7 @@ internal static class LatencyBench
     private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
     private static string Slug(string target) => target.Replace("\"", "").Replace(": ", "").Replace(".", "_");
 
-    private sealed record BatchRow(int BatchSize, double OriginalMs, double PrunedMs, double Ratio, double RatioLow, double RatioHigh, bool Slower,
+    private sealed record BatchRow(int BatchSize, double OriginalMs, double PrunedMs, double Ratio, double RatioLow, double RatioHigh, double FastestRatio, bool Slower,
         double IndependentOriginalMs, double IndependentPrunedMs, double IndependentRatio);
 
     private sealed record Row(string Model, string Target, string Rounding, double MacsRatio, double ParamsRatio, double? AccuracyBefore, double? AccuracyAfter,

@@ -43,7 +43,7 @@ static int Usage()
           micro                      single ops fwd+bwd at the models' shapes (vs bench/pytorch/micro.py)
           latency [models]           latency ratio against MACs ratio of pruned models (default: lenet5 resnet20
                                      depthwise; also any fixture name or .onnx path), roundTo 1 vs auto, target.latency
-              --budgets 0.75,0.5,0.25 --rounding 1,auto --latency-targets 0.5 --threads 1 --batch 64
+              --budgets 0.75,0.5,0.25 --rounding 1,auto --latency-targets 0.5 --threads 1 --latency-threads N --batch 64
               --epochs 0 --train-samples N --method l1 --depthwise trained.onnx --work DIR
           widths <model.onnx>        the width → latency table of roundTo "auto": probe times per width, the
                                      relative cost and what each count rounds to  --batch 64 --threads 1 --cache DIR

@@ -3,25 +3,28 @@ namespace InfoPrune.Core.Pruning;
 /// <summary>
 /// The channel counts <c>"roundTo": "auto"</c> rounds to, per group, from the group's measured
 /// latency per width at each timed batch size (<see cref="WidthCost"/>; a width's cost is its time
-/// relative to the whole group's, averaged over the batch sizes). Two sets matter:
+/// relative to the whole group's, averaged over the batch sizes). Three sets, each in the next:
 /// <list type="bullet">
-/// <item><b>fast</b> widths: no wider width measures as fast or faster (within
-/// <see cref="Tolerance"/>). Kernels that pad channels to a block run 20 channels as slowly as 32,
-/// so among 17..32 only 32 is fast; an odd count that leaves the blocked kernels is slower than a
-/// wider even one, so it is not fast either.</item>
-/// <item><b>acceptable</b> widths: at most <see cref="SlowPathFactor"/> times the cost of the
-/// cheapest width at or above them. Below that factor a width only wastes a little of what it
-/// could run at; above it, it runs on a slow path (a depthwise convolution outside its blocked
-/// kernel takes several times as long as with a few more channels).</item>
+/// <item><b>fast</b>: no wider width measures as fast or faster (within <see cref="Tolerance"/>).
+/// Kernels that pad channels to a block run 20 channels as slowly as 32, so among 17..32 only 32
+/// is fast; an odd count that leaves the blocked kernels is slower than a wider even one, so it is
+/// not fast either.</item>
+/// <item><b>acceptable</b>: at most <see cref="SlowPathFactor"/> times the cost of the cheapest
+/// width at or above it, and at no timed batch size slower than the whole group (pruning there
+/// would cost accuracy and time).</item>
+/// <item><b>off the slow path</b>: at most <see cref="SlowPathFactor"/> times the cost of the
+/// cheapest width at or above it. Beyond that a width runs on a slow path (a depthwise
+/// convolution outside its blocked kernel takes several times as long as with a few more
+/// channels, or as the whole layer).</item>
 /// </list>
-/// Neither set holds a width that runs slower than the whole group at any timed batch size
-/// (beyond <see cref="Tolerance"/>): pruning there would cost accuracy and time.
 /// A count rounds up to the next fast width when that is near (within <see cref="Reach"/> of the
 /// group's size), so a MACs or parameter budget is spent on channels that make the model faster;
-/// when the next fast width is far, rounding there would move much of the budget to one layer (and
-/// cost the others accuracy), so the count rounds up only to the next acceptable width. Rounding
-/// never goes down and is monotone in the count, so budget searches over it stay well behaved.
-/// Groups without a measurement keep their counts as they are.
+/// else to the next acceptable width within reach; else only off the slow path, however far: a
+/// group whose kernels run well only near its full width keeps about the count a plain budget
+/// gives it (rounding far up would move the budget to this one layer and cost the others
+/// accuracy), but never a count several times slower than a wider one. Rounding never goes down,
+/// is monotone in the count and keeps a rounded count, so budget searches over it stay well
+/// behaved. Groups without a measurement keep their counts as they are.
 /// </summary>
 public sealed class ChannelWidths
 {
@@ -35,12 +38,12 @@ public sealed class ChannelWidths
     /// <summary>A width this many times slower than the cheapest width at or above it is on a slow path.</summary>
     public const double SlowPathFactor = 1.25;
 
-    /// <summary>How far up (as a fraction of the group's size) a count may go to reach a fast width.</summary>
+    /// <summary>How far up (as a fraction of the group's size) a count may go to reach a fast or acceptable width.</summary>
     public const double Reach = 0.25;
 
     private readonly IReadOnlyDictionary<int, Sets> _groups;
 
-    private sealed record Sets(int Size, int[] Fast, int[] Acceptable);
+    private sealed record Sets(int Size, int[] Fast, int[] Acceptable, int[] OffSlowPath);
 
     private ChannelWidths(IReadOnlyDictionary<int, Sets> groups) => _groups = groups;
 
@@ -49,7 +52,8 @@ public sealed class ChannelWidths
         new(costs.ToDictionary(c => c.Key, c =>
         {
             var (mean, notSlower) = Relative(c.Value);
-            return new Sets(c.Value.Widths[^1], Fast(c.Value.Widths, mean, notSlower), Acceptable(c.Value.Widths, mean, notSlower));
+            return new Sets(c.Value.Widths[^1], Fast(c.Value.Widths, mean, notSlower), Acceptable(c.Value.Widths, mean, notSlower),
+                Acceptable(c.Value.Widths, mean));
         }));
 
     /// <summary>Each width's cost relative to the whole group, averaged over batch sizes; and whether it is no slower than the whole group at every batch size.</summary>
@@ -67,20 +71,25 @@ public sealed class ChannelWidths
     public IReadOnlyList<int>? FastWidths(int groupId) => _groups.TryGetValue(groupId, out var sets) ? sets.Fast : null;
 
     /// <summary>
-    /// The count a group keeps for <paramref name="count"/>: the next fast width when within reach,
-    /// else the next acceptable width; the count itself when the group was not measured.
+    /// The count a group keeps for <paramref name="count"/>: the next fast width within reach, else
+    /// the next acceptable width within reach, else the next width off the slow path — applied again
+    /// until it settles, so a rounded count rounds to itself. The count itself when the group was not measured.
     /// </summary>
     public int RoundUp(int groupId, int count)
     {
         if (!_groups.TryGetValue(groupId, out var sets)) return count;
         var reach = Math.Max(1, Math.Ceiling(Reach * sets.Size));
-        var fast = NextAtLeast(sets.Fast, count);
-        if (fast - count <= reach) return fast;
-        // From the acceptable width the fast one may be within reach; going there keeps rounding
-        // idempotent (a rounded count rounds to itself).
-        var acceptable = NextAtLeast(sets.Acceptable, count);
-        var fastAbove = NextAtLeast(sets.Fast, acceptable);
-        return fastAbove - acceptable <= reach ? fastAbove : acceptable;
+        int Step(int c)
+        {
+            var fast = NextAtLeast(sets.Fast, c);
+            if (fast - c <= reach) return fast;
+            var acceptable = NextAtLeast(sets.Acceptable, c);
+            return acceptable - c <= reach ? acceptable : NextAtLeast(sets.OffSlowPath, c);
+        }
+        // Each step is monotone and never goes down, so settling keeps both properties.
+        var rounded = Step(count);
+        for (var next = Step(rounded); next != rounded; next = Step(rounded)) rounded = next;
+        return rounded;
     }
 
     private static int NextAtLeast(int[] ascending, int count)
@@ -129,7 +138,7 @@ public sealed class ChannelWidths
     public override bool Equals(object? obj) =>
         obj is ChannelWidths other && _groups.Count == other._groups.Count
         && _groups.All(kv => other._groups.TryGetValue(kv.Key, out var s) && s.Size == kv.Value.Size
-                             && s.Fast.SequenceEqual(kv.Value.Fast) && s.Acceptable.SequenceEqual(kv.Value.Acceptable));
+                             && s.Fast.SequenceEqual(kv.Value.Fast) && s.Acceptable.SequenceEqual(kv.Value.Acceptable) && s.OffSlowPath.SequenceEqual(kv.Value.OffSlowPath));
 
     public override int GetHashCode() => _groups.Count;
 }

@@ -55,7 +55,7 @@ public class ChannelWidthsTests
     }
 
     [Fact]
-    public void WidthSlowerThanTheWholeGroupAtOneBatchSizeIsNeverChosen()
+    public void WidthSlowerThanTheWholeGroupAtOneBatchSizeIsNoRoundingTarget()
     {
         // 17..31 are padded to 32 and pay for leaving the blocked kernel: a little slower than 32
         // at batch 1, a little faster at batch 64 — pruning there would make batch 1 slower.
@@ -64,8 +64,35 @@ public class ChannelWidthsTests
         var rounding = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [0] = new(Widths, [batch1, batch64]) });
 
         Assert.Equal([16, 32], rounding.FastWidths(0));
-        Assert.Equal(32, rounding.RoundUp(0, 20));
+        Assert.Equal(32, rounding.RoundUp(0, 25));
         Assert.Equal(16, rounding.RoundUp(0, 10));
+        // 32 is too far from 20 to move the budget there, and 20 is off the slow path: left as it is.
+        Assert.Equal(20, rounding.RoundUp(0, 20));
+    }
+
+    [Fact]
+    public void CountOnASlowPathRoundsUpHoweverFarTheNextGoodWidthIs()
+    {
+        // A depthwise layer of 32: only multiples of 16 run blocked; 17..31 take three times as long as 32.
+        var cost = Widths.Select(w => w % 16 == 0 ? w / 32.0 : 3.0 * ((w + 15) / 16) / 2).ToArray();
+        var rounding = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [0] = new(Widths, [cost]) });
+
+        Assert.Equal(32, rounding.RoundUp(0, 18));
+        Assert.Equal(16, rounding.RoundUp(0, 5));
+    }
+
+    [Fact]
+    public void CountWithNoGoodWidthWithinReachIsLeftAsItIs()
+    {
+        // Only the whole group (16) runs well below it and 1..2 above: 8 is slower than 16, and 16
+        // is half the group away. Rounding there would move the budget to this one layer.
+        var widths = Enumerable.Range(1, 16).ToArray();
+        var cost = widths.Select(w => w <= 2 ? 0.5 : w == 16 ? 1.0 : 1.1).ToArray();
+        var rounding = ChannelWidths.FromCosts(new Dictionary<int, WidthCost> { [0] = new(widths, [cost]) });
+
+        Assert.Equal([2, 16], rounding.FastWidths(0));
+        Assert.Equal(8, rounding.RoundUp(0, 8));
+        Assert.Equal(16, rounding.RoundUp(0, 12));
     }
 
     [Fact]
