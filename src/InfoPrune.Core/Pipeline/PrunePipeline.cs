@@ -75,7 +75,7 @@ public sealed class PrunePipeline
 
         var graph = Step("analyze", "building channel groups", () => DependencyGraph.Analyze(model));
         var cost = new CostModel(graph);
-        var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
+        var method = MethodCatalog.Create(policy.Method);
         var calibration = policy.Data.Calibration.From == CalibrationSource.Train && train != null ? train : validation;
         if (policy.FineTune.Epochs > 0 && train == null)
             throw new InfoPruneException(PolicyErrors.MissingKey, "fineTune.epochs > 0 needs data.train", policy.SourcePath);
@@ -106,22 +106,20 @@ public sealed class PrunePipeline
                 var stepTarget = StepTarget(policy.Target, step, steps, cost, current);
                 var constraints = steps == 1 ? policy.Constraints : policy.Constraints with { OriginalSizes = originalSizes };
                 var context = new MethodContext { Seed = policy.Seed };
-                if (method is IPlanningMethod)
+                if (method.Measurement is { } accumulators)
                 {
                     var measured = current;
                     context = Step("measure" + label, $"measuring activations on {policy.Data.Calibration.Samples} calibration samples", () =>
-                        new MethodContext { Seed = policy.Seed, Measurements = Measure(measured, calibration, policy) });
+                        new MethodContext { Seed = policy.Seed, Measurements = Measure(measured, calibration, policy, accumulators) });
                 }
                 cancellation.ThrowIfCancellationRequested();
 
                 var planned = current;
-                plan = Step("plan" + label, $"scoring channels with {method.Name}", () => method is IPlanningMethod planner
-                    ? planner.Plan(planned, context, stepTarget, constraints)
-                    : ChannelSelector.Select(planned, method.Score(planned, context), stepTarget, constraints, method.RanksAcrossLayers, method.Name));
+                plan = Step("plan" + label, $"scoring channels with {method.Name}", () => method.Plan(planned, context, stepTarget, constraints));
                 if (step == 1)
                 {
                     // A method's warnings are about its policy settings, so they point at the policy file.
-                    warningList.AddRange(((method as IPlanningMethod)?.Warnings ?? []).Select(w => w.File == null ? w with { File = policy.SourcePath } : w));
+                    warningList.AddRange(method.Warnings.Select(w => w.File == null ? w with { File = policy.SourcePath } : w));
                     warningList.AddRange(UnmatchedExcludes(model, policy));
                     foreach (var warning in warningList) _warn?.Invoke(warning);
                 }
@@ -319,11 +317,11 @@ public sealed class PrunePipeline
     /// The calibration pass: a seeded random subset of the calibration split (samples drawn
     /// without replacement), run once through the unpruned model.
     /// </summary>
-    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy)
+    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy, Measurement.MeasurementOptions accumulators)
     {
         var batches = CalibrationBatches(data, policy);
         using var executor = GraphExecutor.Create(graph.Model);
-        return Measurement.CalibrationPass.Run(executor, graph, batches, Methods.Information.InformationMethods.MeasurementOptionsFor(policy.Method));
+        return Measurement.CalibrationPass.Run(executor, graph, batches, accumulators);
     }
 
     private static void WriteDependencies(string path, string modelPath, PrunePolicy policy)

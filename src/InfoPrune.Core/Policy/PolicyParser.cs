@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using InfoPrune.Core.Diagnostics;
@@ -168,23 +169,23 @@ internal sealed class PolicyParser
         var nameProperty = nameReader.Property("name");
         if (nameProperty is null)
         {
-            nameReader.ReportMissing("name", "one of " + string.Join(", ", MethodRegistry.Names));
+            nameReader.ReportMissing("name", "one of " + string.Join(", ", MethodCatalog.Names));
             return null;
         }
         var name = nameReader.Values.String(nameProperty.Value, "method.name", "a method name");
         if (name is null) return null;
-        if (!MethodRegistry.TryGetParser(name, out var parse))
+        if (!MethodCatalog.TryGet(name, out var definition))
         {
             // Without a known method its parameters cannot be judged, so they are not reported.
             nameReader.Error(PolicyErrors.UnknownMethod, nameProperty.Value,
-                $"method.name: unknown method {nameProperty.Value.Describe()}; known methods: {string.Join(", ", MethodRegistry.Names)}" +
-                KeySuggestion.Hint(name, MethodRegistry.Names));
+                $"method.name: unknown method {nameProperty.Value.Describe()}; known methods: {string.Join(", ", MethodCatalog.Names)}" +
+                KeySuggestion.Hint(name, MethodCatalog.Names));
             return null;
         }
 
         var parametersReader = new PolicyObjectReader(_context, nameReader.Node, "method", $"method({name})");
         parametersReader.Property("name");
-        return new MethodPolicy(name, parse(parametersReader));
+        return new MethodPolicy(name, definition.Parse(parametersReader));
     }
 
     private static TargetPolicy? ReadTarget(PolicyObjectReader reader)

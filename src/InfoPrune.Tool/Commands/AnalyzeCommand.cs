@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods.Information;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

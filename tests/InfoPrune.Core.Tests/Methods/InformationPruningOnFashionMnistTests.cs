@@ -38,7 +38,7 @@ public class InformationPruningOnFashionMnistTests(ITestOutputHelper output)
         return accuracies.Average();
     }
 
-    private double ByMethod(IPlanningMethod method, OnnxModel model, DependencyGraph graph, ActivationMeasurements measurements)
+    private double ByMethod(IPruningMethod method, OnnxModel model, DependencyGraph graph, ActivationMeasurements measurements)
     {
         var accuracy = Pruned(model, graph, method.Plan(graph, new MethodContext { Measurements = measurements }, HalfOfEachLayer, ConstraintsPolicy.Default));
         output.WriteLine($"{method.Name}: {accuracy:P2}");

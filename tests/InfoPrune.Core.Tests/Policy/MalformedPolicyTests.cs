@@ -78,9 +78,9 @@ public class MalformedPolicyTests
     [InlineData("unknown method parameter", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
-        "method": {"name": "cmi", "bits": 1},
+        "method": {"name": "entropy", "bits": 1},
         "target": {"ratio": 0.5}}
-        """, "IP0403", 3, 27)]
+        """, "IP0403", 3, 31)]
     [InlineData("missing target section", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
@@ -183,12 +183,12 @@ public class MalformedPolicyTests
         "target": {"ratio": 0.5},
         "gate": {"maxDrop": 2}}
         """, "IP0406", 5, 21)]
-    [InlineData("cmi alpha of one", """
+    [InlineData("hybrid split of zero", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
-        "method": {"name": "cmi", "alpha": 1},
+        "method": {"name": "hybrid", "split": [0, 1]},
         "target": {"ratio": 0.5}}
-        """, "IP0406", 3, 36)]
+        """, "IP0406", 3, 40)]
     [InlineData("optimizer name in the wrong case", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
