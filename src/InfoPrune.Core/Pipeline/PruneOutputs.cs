@@ -40,12 +40,13 @@ public sealed class PruneOutputs : IDisposable
         var reportPath = request.ResolvedReportPath;
         var outputs = new List<RunFile>
         {
-            new(modelPath, request.OutputPath == null ? "the pruned model" : "the pruned model (--out)"),
-            new(reportPath, request.ReportPath == null ? "the JSON report" : "the JSON report (--report)"),
+            // Diagnostics name the paths as the user gave them; the set compares and writes canonical ones.
+            new(request.OutputPath ?? modelPath, request.OutputPath == null ? "the pruned model" : "the pruned model (--out)"),
+            new(request.ReportPath ?? reportPath, request.ReportPath == null ? "the JSON report" : "the JSON report (--report)"),
             new(Path.ChangeExtension(reportPath, ".md"), "the markdown report"),
             new(Path.ChangeExtension(reportPath, ".html"), "the HTML report"),
         };
-        if (request.DependencyFile != null) outputs.Add(new(Path.GetFullPath(request.DependencyFile), "the dependency file"));
+        if (request.DependencyFile != null) outputs.Add(new(request.DependencyFile, "the dependency file"));
         var set = OutputSet.Claim(outputs, ReadFiles(request.ModelPath, policy));
         return new PruneOutputs(set, modelPath, reportPath, request.DependencyFile == null ? null : Path.GetFullPath(request.DependencyFile));
     }
