@@ -38,6 +38,9 @@ public sealed class ConvOp : IOpFamily, IChannelRule
                 $"{ShapeMath.Format(weight.Shape)}, whose kernel is {ShapeMath.Format(spatial)}: the file is inconsistent; re-export it");
     }
 
+    /// <summary>Weight [M, C/group, k…]: output channels on axis 0 of the weight and axis 1 of the output.</summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: 2, WeightOutputAxis: 0, OutputChannelAxis: 1, AcceptsBatchNorm: true);
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         Check(node, context);
