@@ -89,8 +89,10 @@ public class PruneCommandTests
         Assert.Matches(@"warning IP0531: the target keeps 0\.002 of the parameters, but the plan keeps 0\.01\d", result.Error);
         using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
         var warnings = report.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
-        Assert.Equal(2, warnings.Length);
+        // The third: the default calibration.samples (2048) is more than the 512 training samples here.
+        Assert.Equal(3, warnings.Length);
         Assert.Contains(warnings, w => w.Contains("IP0531"));
+        Assert.Contains(warnings, w => w.Contains("IP0319"));
         var markdown = File.ReadAllText(output + ".report.md");
         Assert.Contains("IP0545", markdown);
         Assert.Contains("IP0531", markdown);
