@@ -108,8 +108,15 @@ internal sealed class PolicyParser
         var validationReader = reader.Object("validation", required: true, DatasetExpected);
         var validation = validationReader is null ? null : ReadDataset(validationReader);
         var calibration = reader.Object("calibration", false, "an object") is { } c ? ReadCalibration(c) : CalibrationPolicy.Default;
-        var preprocess = reader.Object("preprocess", false, "an object") is { } p ? ReadPreprocess(p) : PreprocessPolicy.Default;
+        var preprocess = reader.Object("preprocess", false, "an object") is { } p
+            ? ReadPreprocess(p) with { Line = reader.Property("preprocess")!.Line, Column = reader.Property("preprocess")!.Column }
+            : PreprocessPolicy.Default;
         reader.Finish();
+        if (format != DataFormat.Auto && reader.Context.CheckFiles)
+        {
+            CheckFormat(reader, format, "train", train);
+            CheckFormat(reader, format, "validation", validation);
+        }
 
         if (validation is null) return null;
         return new DataPolicy
@@ -120,6 +127,29 @@ internal sealed class PolicyParser
             Calibration = calibration,
             Preprocess = preprocess,
         };
+    }
+
+    /// <summary>A format the files do not have would be ignored by the readers (they go by content): refuse it at the key.</summary>
+    private static void CheckFormat(PolicyObjectReader reader, DataFormat format, string split, DatasetFiles? files)
+    {
+        if (files is null) return;
+        var wanted = format switch { DataFormat.Idx => Data.DataFileFormat.Idx, DataFormat.Npy => Data.DataFileFormat.Npy, _ => Data.DataFileFormat.Npz };
+        foreach (var (role, path) in new[] { ("images", files.Images), ("labels", files.Labels) }.Distinct())
+        {
+            Data.DataFileFormat actual;
+            try
+            {
+                actual = Data.DataFileFormatDetector.Detect(path);
+            }
+            catch (InfoPruneException)
+            {
+                continue; // opening the data reports what is wrong with the file itself
+            }
+            if (actual == wanted) continue;
+            reader.Error(Data.DataErrors.FormatMismatch, reader.Property("format")!.Value,
+                $"{reader.PathOf("format")}: is \"{format.ToString().ToLowerInvariant()}\", but {reader.PathOf(split)}.{role} ('{path}') is an " +
+                $"{actual.ToString().ToUpperInvariant()} file; set \"format\" to \"{actual.ToString().ToLowerInvariant()}\" or \"auto\"");
+        }
     }
 
     private static DatasetFiles? ReadDataset(PolicyObjectReader reader)

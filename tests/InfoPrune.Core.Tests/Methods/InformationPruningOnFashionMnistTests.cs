@@ -7,7 +7,6 @@ using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 using InfoPrune.Core.Tests.Data;
-using InfoPrune.Core.Tests.Support;
 using Xunit.Abstractions;
 
 namespace InfoPrune.Core.Tests.Methods;
@@ -48,7 +47,7 @@ public class InformationPruningOnFashionMnistTests(ITestOutputHelper output)
     [FashionMnistFact]
     public void HalvingTheReluMlpByInformationBeatsRandomAndBiasBalancingDoesNotHelp()
     {
-        var model = OnnxModel.Load(SharedModels.Path("mlp.onnx"));
+        var model = OnnxModel.Load(TestModels.Path("mlp.onnx"));
         var graph = DependencyGraph.Analyze(model);
         var measurements = Data.Value.Measure(model, graph);
         output.WriteLine($"original: {Data.Value.Accuracy(model):P2}");
