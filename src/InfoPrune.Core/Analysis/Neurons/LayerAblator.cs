@@ -78,9 +78,9 @@ internal sealed class LayerAblator : IDisposable
         var outputWidths = members.ToDictionary(m => m.Node, m =>
         {
             var weight = model.Graph.Initializers[m.Initializer];
-            return weight.Shape[OutputAxis(model.Graph, m.Node, m.Axis)];
+            return weight.Shape[OutputAxis(graph, m.Node)];
         }, StringComparer.Ordinal);
-        var downstream = DownstreamModel.Build(model, consumerNodes, types, outputWidths);
+        var downstream = DownstreamModel.Build(model, consumerNodes, types, outputWidths, graph.Registry);
         var executor = GraphExecutor.Create(downstream.Model, full.Device);
 
         var canBalance = true;
@@ -94,7 +94,7 @@ internal sealed class LayerAblator : IDisposable
                 meanVector = torch.tensor(m, device: executor.Device);
             Tensor? bias = downstream.BiasOf.TryGetValue(member.Node, out var biasName) ? executor.Initializer(biasName) : null;
             if (meanVector is null || bias is null) canBalance = false;
-            slices.Add(new ConsumerSlice(live, live.detach().clone(), axis, OutputAxis(model.Graph, member.Node, axis),
+            slices.Add(new ConsumerSlice(live, live.detach().clone(), axis, OutputAxis(graph, member.Node),
                 member.Offset, member.Block, meanVector, bias, bias?.detach().clone()));
         }
         return new LayerAblator(executor, slices, batches, evaluation.Count, canBalance) { Units = group.Size };
@@ -170,8 +170,12 @@ internal sealed class LayerAblator : IDisposable
     }
 
     /// <summary>The axis of a consumer's weight that indexes its outputs (as surgery's bias balancing reads it).</summary>
-    private static int OutputAxis(OnnxGraph graph, string node, int inputAxis) =>
-        graph.Nodes.First(n => n.DisplayName == node).OpType == "Conv" ? 0 : inputAxis == 0 ? 1 : 0;
+    private static int OutputAxis(DependencyGraph graph, string node)
+    {
+        var layer = graph.Model.Graph.Nodes.First(n => n.DisplayName == node);
+        return graph.Registry.Find(layer)?.WeightedLayer(layer)?.WeightOutputAxis
+            ?? throw new InvalidOperationException($"'{node}' reads a channel group through a weight but its op family declares no weighted layer");
+    }
 
     private static TensorElementType ElementType(ScalarType type) => type switch
     {
