@@ -37,16 +37,16 @@ public sealed class PoolingOps : IOpFamily, IChannelRule
             return new LambdaKernel((_, _) => throw new InvalidOperationException());
         }
         var rank = kernel.Length;
-        if (rank is < 1 or > 2) context.BadAttribute(node, $"{rank}-D pooling is not supported (1-D and 2-D are)");
-        if (node.Outputs.Count > 1 && node.Outputs[1].Length > 0) context.BadAttribute(node, "the Indices output of MaxPool is not supported");
-        if (node.GetInt("storage_order", 0) != 0) context.BadAttribute(node, "storage_order=1 is not supported");
+        if (rank is < 1 or > 2) context.Unsupported(node, null, $"{rank}-D pooling is not supported (1-D and 2-D are)");
+        if (node.Outputs.Count > 1 && node.Outputs[1].Length > 0) context.Unsupported(node, OpsErrors.UnsupportedOutput, "the Indices output of MaxPool is not supported");
+        if (node.GetInt("storage_order", 0) != 0) context.Unsupported(node, null, "storage_order=1 is not supported");
         var strides = node.GetInts("strides")?.ToArray() ?? Enumerable.Repeat(1L, rank).ToArray();
         var dilations = node.GetInts("dilations")?.ToArray() ?? Enumerable.Repeat(1L, rank).ToArray();
         var ceil = node.GetInt("ceil_mode", 0) != 0;
         var padding = new SpatialPadding(node, kernel, strides, dilations);
         var isMax = node.OpType == "MaxPool";
         var countPad = node.GetInt("count_include_pad", 0) != 0;
-        if (!isMax && dilations.Any(d => d != 1)) context.BadAttribute(node, "AveragePool with dilations is not supported");
+        if (!isMax && dilations.Any(d => d != 1)) context.Unsupported(node, null, "AveragePool with dilations is not supported");
 
         // 1-D pooling runs as 2-D with a unit height.
         long[] K(long[] v, long unit) => rank == 1 ? new[] { unit, v[0] } : v;

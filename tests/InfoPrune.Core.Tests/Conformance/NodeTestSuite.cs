@@ -101,7 +101,8 @@ public static class NodeTestSuite
                 problems.Add($"output '{name}': {actualKind} ({actual.dtype}), expected {kind} ({want.StoredType})");
                 continue;
             }
-            if (shapesOnly) continue;
+            // TorchSharp's element accessor fails on an empty tensor; an empty shape that matched is equal.
+            if (shapesOnly || actual.numel() == 0) continue;
             if (kind == "float")
             {
                 var got = actual.cpu().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
