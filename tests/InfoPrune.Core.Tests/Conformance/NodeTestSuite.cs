@@ -81,6 +81,9 @@ public static class NodeTestSuite
         var problems = new List<string>();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var graph = executor.Model.Graph;
+        inputs = inputs.Select((t, i) => i < graph.Inputs.Count ? AsDeclared(t, graph.Inputs[i].ElementType) : t).ToArray();
+        expected = expected.Select((t, i) => i < graph.Outputs.Count ? AsDeclared(t, graph.Outputs[i].ElementType) : t).ToArray();
         var outputs = executor.ForwardAll(inputs.Select(i => TensorConversion.ToTorch(i, CPU)).ToArray());
         if (outputs.Length < expected.Length) problems.Add($"{outputs.Length} outputs, {expected.Length} expected");
         for (var k = 0; k < Math.Min(outputs.Length, expected.Length); k++)
@@ -134,6 +137,16 @@ public static class NodeTestSuite
         }
         return problems;
     }
+
+    /// <summary>
+    /// numpy has no bfloat16, so the suite stores bfloat16 data as its uint16 bit patterns while
+    /// the model declares bfloat16; such data is read back as the numbers the bits stand for.
+    /// </summary>
+    private static OnnxTensor AsDeclared(OnnxTensor tensor, TensorElementType declared) =>
+        declared == TensorElementType.BFloat16 && tensor.StoredType == TensorElementType.UInt16
+            ? OnnxTensor.FromFloats(tensor.Name, tensor.Shape.ToArray(),
+                tensor.ToInt64Array().Select(bits => BitConverter.Int32BitsToSingle((int)bits << 16)).ToArray(), TensorElementType.BFloat16)
+            : tensor;
 
     private static string KindOf(TensorElementType type) => type switch
     {
