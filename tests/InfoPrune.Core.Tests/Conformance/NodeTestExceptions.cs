@@ -22,8 +22,6 @@ public static class NodeTestExceptions
         "the kept elements are drawn from numpy's random generator, which torch cannot replay; " +
         "and InfoPrune's Dropout follows the executor's mode, not the training_mode input (DropoutOp explains why)";
     private const string NotATensor = "the graph passes a sequence or optional value; InfoPrune runs tensors only (IP0204)";
-    private const string MaxPoolIndices = "MaxPool's Indices output is not produced (IP0203); classifiers never use it";
-    private const string Pooling3d = "3-D pooling is not implemented (IP0202); image classifiers pool in 2-D";
 
     private const string Strings = "string tensors are not run (IP0204 for the graph value, IP0202 for the cast)";
     private const string BFloat16Truncates =
@@ -52,10 +50,6 @@ public static class NodeTestExceptions
         ["test_training_dropout_default_mask"] = new(NodeTestHandling.ShapesOnly, DropoutMask),
         ["test_identity_sequence"] = new(NodeTestHandling.RefusedAtCompile, NotATensor),
         ["test_identity_opt"] = new(NodeTestHandling.RefusedAtCompile, NotATensor),
-        ["test_maxpool_with_argmax_2d_precomputed_pads"] = new(NodeTestHandling.RefusedAtCompile, MaxPoolIndices),
-        ["test_maxpool_with_argmax_2d_precomputed_strides"] = new(NodeTestHandling.RefusedAtCompile, MaxPoolIndices),
-        ["test_maxpool_3d_default"] = new(NodeTestHandling.RefusedAtCompile, Pooling3d),
-        ["test_averagepool_3d_default"] = new(NodeTestHandling.RefusedAtCompile, Pooling3d),
     };
 
     public static Entry? For(string test) => Entries.GetValueOrDefault(test);

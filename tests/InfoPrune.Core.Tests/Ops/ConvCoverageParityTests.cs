@@ -2,7 +2,7 @@ using static InfoPrune.Core.Tests.Ops.ShapeOpsTestSupport;
 
 namespace InfoPrune.Core.Tests.Ops;
 
-/// <summary>Convolutions the ONNX node suite does not cover, against ONNX Runtime.</summary>
+/// <summary>Convolutions and 3-D pooling the ONNX node suite does not cover, against ONNX Runtime.</summary>
 public class ConvCoverageParityTests
 {
     [Fact]
@@ -31,4 +31,15 @@ public class ConvCoverageParityTests
             .Weight("w", new long[] { 4, 2 / groups, 3, 2, 3 }).Weight("b", new long[] { 4 })
             .Node("Conv", new[] { "x", "w", "b" }, new[] { "y" }, ("group", groups), ("strides", new long[] { 1, 2, 2 }),
                 ("pads", new long[] { 1, 0, 1, 0, 1, 2 }), ("dilations", new long[] { 1, 1, 2 })));
+
+    [Theory]
+    [InlineData("MaxPool", 0L)]
+    [InlineData("AveragePool", 0L)]
+    [InlineData("AveragePool", 1L)]
+    public void Pooling3dWithAsymmetricPadsMatchesOrt(string op, long countIncludePad)
+    {
+        var attributes = new List<(string, object)> { ("kernel_shape", new long[] { 2, 3, 2 }), ("strides", new long[] { 1, 2, 2 }), ("pads", new long[] { 0, 1, 1, 1, 0, 0 }) };
+        if (op == "AveragePool") attributes.Add(("count_include_pad", countIncludePad));
+        AssertParity(13, Shape(2, 2, 4, 5, 6), b => b.Node(op, new[] { "x" }, new[] { "y" }, attributes.ToArray()));
+    }
 }
