@@ -18,6 +18,9 @@ public sealed class ConvOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
 
+    /// <summary>Weight [M, C/group, k…]: output channels on axis 0 of the weight and axis 1 of the output.</summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: 2, WeightOutputAxis: 0, OutputChannelAxis: 1, AcceptsBatchNorm: true);
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var weight = context.ConstantInput(node, 1);

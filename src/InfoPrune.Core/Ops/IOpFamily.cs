@@ -39,6 +39,18 @@ public interface IOpFamily
     /// </summary>
     IReadOnlyCollection<int> StateInputs(OnnxNode node) => Array.Empty<int>();
 
+    /// <summary>
+    /// The weight, bias and channel axes of a node that applies a learned weight (Conv, Gemm,
+    /// MatMul with a constant operand), or null for every other op.
+    /// </summary>
+    WeightedLayerTraits? WeightedLayer(OnnxNode node) => null;
+
+    /// <summary>
+    /// True for per-channel normalisers that train on batch statistics (BatchNormalization): a
+    /// layer whose output already reaches one needs no re-inserted normaliser.
+    /// </summary>
+    bool NormalizesChannels(OnnxNode node) => false;
+
     /// <summary>Multiply-accumulate count of one run, from the concrete shapes seen (batch included).</summary>
     long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes) => 0;
 }

@@ -21,6 +21,7 @@ internal sealed class PolicyParser
         ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW));
     private static readonly NamedChoices<ScheduleKind> ScheduleNames = new(
         ("constant", ScheduleKind.Constant), ("step", ScheduleKind.Step), ("cosine", ScheduleKind.Cosine));
+    private static readonly NamedChoices<BatchNormMode> BatchNormNames = new(("auto", BatchNormMode.Auto), ("off", BatchNormMode.Off));
 
     private const string DatasetExpected = "an object with \"images\" and \"labels\" file paths";
 
@@ -53,6 +54,7 @@ internal sealed class PolicyParser
         var fineTune = reader.Object("fineTune", false, "an object") is { } f ? ReadFineTune(f) : FineTunePolicy.Default;
         var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
         var seed = reader.Integer("seed", 0, 0);
+        var steps = reader.Integer("steps", 1, 1, PrunePolicy.MaxSteps);
         reader.Finish();
 
         CheckTrainDataIsGivenWhenNeeded(dataReader, data, fineTune);
@@ -70,6 +72,7 @@ internal sealed class PolicyParser
             FineTune = fineTune,
             Gate = gate,
             Seed = seed,
+            Steps = steps,
         };
     }
 
@@ -255,6 +258,7 @@ internal sealed class PolicyParser
             Optimizer = reader.Object("optimizer", false, "an object with a \"name\"") is { } o ? ReadOptimizer(o) : defaults.Optimizer,
             Schedule = ReadSchedule(reader),
             Distill = reader.Object("distill", false, "an object") is { } d ? ReadDistill(d) : defaults.Distill,
+            BatchNorm = reader.Choice("batchNorm", defaults.BatchNorm, BatchNormNames),
         };
         reader.Finish();
         return fineTune;

@@ -291,6 +291,19 @@ public class MalformedPolicyTests
     }
 
     [Fact]
+    public void ZeroStepsAndAnUnknownBatchNormModeAreBothReportedWithTheirPlaces()
+    {
+        var json = Minimal[..^1] + """, "steps": 0, "fineTune": {"batchNorm": "always"}}""";
+
+        var diagnostics = Check(json).Diagnostics;
+
+        Assert.Equal(2, diagnostics.Count);
+        Assert.Contains(diagnostics, d => d.Message.StartsWith("steps:") && d.Message.Contains("found 0"));
+        Assert.Contains(diagnostics, d => d.Message.StartsWith("fineTune.batchNorm:") && d.Message.Contains("\"auto\"") && d.Message.Contains("\"off\""));
+        Assert.All(diagnostics, d => Assert.True(d.Line > 0 && d.Column > 0));
+    }
+
+    [Fact]
     public void ParseThrowsOneInfoPruneExceptionCarryingEveryDiagnostic()
     {
         var json = Minimal[..^1] + """, "seed": -3, "gate": {"maxDrop": -1}}""";
@@ -320,7 +333,7 @@ public class MalformedPolicyTests
         var message = Assert.Single(Check(json).Diagnostics).Message;
 
         Assert.Equal(
-            "fineTune.batch_size: unknown key; allowed keys here: epochs, batchSize, optimizer, schedule, distill; did you mean 'batchSize'?",
+            "fineTune.batch_size: unknown key; allowed keys here: epochs, batchSize, optimizer, schedule, distill, batchNorm; did you mean 'batchSize'?",
             message);
     }
 

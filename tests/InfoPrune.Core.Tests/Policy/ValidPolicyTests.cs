@@ -110,6 +110,17 @@ public class ValidPolicyTests
         Assert.Null(policy.Gate.MinAccuracy);
         Assert.Equal(0.01, policy.Gate.MaxDrop);
         Assert.Equal(0, policy.Seed);
+        Assert.Equal(BatchNormMode.Auto, policy.FineTune.BatchNorm);
+        Assert.Equal(1, policy.Steps);
+    }
+
+    [Fact]
+    public void StepsAndBatchNormModeAreRead()
+    {
+        var policy = ParseValid(Minimal[..^1] + """, "steps": 4, "fineTune": {"batchNorm": "off"}}""");
+
+        Assert.Equal(4, policy.Steps);
+        Assert.Equal(BatchNormMode.Off, policy.FineTune.BatchNorm);
     }
 
     [Fact]
