@@ -25,6 +25,15 @@ public sealed class ConvTransposeOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
 
+    /// <summary>
+    /// Weight [C, M, k…] (group 1): output channels on axis 1 of the weight and axis 1 of the
+    /// output. Grouped ones hold each group's outputs on axis 1, which is not one channel per
+    /// index, so they have no traits (their channels are frozen anyway).
+    /// </summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => node.GetInt("group", 1) == 1
+        ? new(WeightInput: 1, BiasInput: 2, WeightOutputAxis: 1, OutputChannelAxis: 1, AcceptsBatchNorm: true)
+        : null;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var kernelAttribute = node.GetInts("kernel_shape")?.ToArray();

@@ -91,6 +91,9 @@ public sealed class InstanceNormalizationOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
 
+    /// <summary>It already normalises every channel, so a BatchNorm inserted before it would be undone.</summary>
+    public bool NormalizesChannels(OnnxNode node) => true;
+
     /// <summary>Per-channel: channels pass through; scale and bias are sliced with them.</summary>
     public void Propagate(OnnxNode node, ChannelFlow flow)
     {
