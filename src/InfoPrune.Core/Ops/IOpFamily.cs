@@ -28,6 +28,13 @@ public interface IOpFamily
     INodeKernel Compile(OnnxNode node, CompileContext context);
 
     /// <summary>
+    /// Checks a node's attributes against its constant inputs (e.g. a Conv's kernel_shape against
+    /// its weight) when a model is loaded, so a contradiction is reported with the node's name
+    /// before any runtime meets it. Problems go to <paramref name="context"/>'s diagnostics.
+    /// </summary>
+    void Check(OnnxNode node, CompileContext context) { }
+
+    /// <summary>
     /// Input positions whose float initializers are learned weights (they become trainable
     /// parameters); other initializers are fixed buffers.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed record PruneOutcome(PruneReport Report, string OutputPath, string 
 public sealed class PrunePipeline
 {
     /// <summary>Pipeline-level problems (IP0530–IP0539).</summary>
-    public static readonly ErrorCode OutputIsInput = ErrorCode.Input(530);
+    public static readonly ErrorCode OutputIsInput = OutputErrors.OutputIsInput;
 
     /// <summary>Warning: the constraints and frozen layers leave too little to reach a macs/params target.</summary>
     public static readonly ErrorCode TargetNotReached = ErrorCode.Input(531);
@@ -58,24 +58,24 @@ public sealed class PrunePipeline
     {
         var outputPath = request.ResolvedOutputPath;
         var reportPath = request.ResolvedReportPath;
-        if (string.Equals(outputPath, Path.GetFullPath(request.ModelPath), StringComparison.Ordinal))
-            throw new InfoPruneException(OutputIsInput, "the output path is the input model; InfoPrune never overwrites its input", request.ModelPath);
         DeviceChoice.UseThreads(request.Threads);
 
         // Load: policy first (it is checked whole before anything runs), then the model.
         var policy = Step("load", "reading policy and model", () => PolicyLoader.Load(request.PolicyPath));
-        var modelBytes = File.ReadAllBytes(request.ModelPath);
+        // Every output is checked and locked before the work starts, not after a long fine-tune.
+        using var outputs = PruneOutputs.Claim(request, policy);
+        var modelBytes = OnnxModel.ReadFile(request.ModelPath);
         var model = OnnxModel.Parse(modelBytes, request.ModelPath);
-        if (request.DependencyFile != null) WriteDependencies(request.DependencyFile, request.ModelPath, policy);
         var gate = policy.Gate with { MinAccuracy = request.MinAccuracyOverride ?? policy.Gate.MinAccuracy };
         var options = DatasetBatchSource.OptionsFor(model, ToPreprocessing(policy.Data.Preprocess));
-        using var validation = Open(policy.Data.Validation, options);
-        using var train = policy.Data.Train is { } t ? Open(t, options) : null;
+        using var validation = Open(policy.Data.Validation, options, policy);
+        using var train = policy.Data.Train is { } t ? Open(t, options, policy) : null;
+        OrtParityCheck.CheckInputModel(model, modelBytes, new DatasetBatchSource(validation).ReadBatches(FixedBatch(model) ?? 16).First(), request.ModelPath, request.Threads);
         cancellation.ThrowIfCancellationRequested();
 
         var graph = Step("analyze", "building channel groups", () => DependencyGraph.Analyze(model));
         var cost = new CostModel(graph);
-        var method = MethodCatalog.Create(policy.Method, policy.SourcePath);
+        var method = MethodCatalog.Create(policy.Method);
         var calibration = policy.Data.Calibration.From == CalibrationSource.Train && train != null ? train : validation;
         if (policy.FineTune.Epochs > 0 && train == null)
             throw new InfoPruneException(PolicyErrors.MissingKey, "fineTune.epochs > 0 needs data.train", policy.SourcePath);
@@ -106,23 +106,22 @@ public sealed class PrunePipeline
                 var stepTarget = StepTarget(policy.Target, step, steps, cost, current);
                 var constraints = steps == 1 ? policy.Constraints : policy.Constraints with { OriginalSizes = originalSizes };
                 var context = new MethodContext { Seed = policy.Seed };
-                if (method is IPlanningMethod)
+                if (method.Measurement is { } accumulators)
                 {
                     var measured = current;
                     context = Step("measure" + label, $"measuring activations on {policy.Data.Calibration.Samples} calibration samples", () =>
-                        new MethodContext { Seed = policy.Seed, Measurements = Measure(measured, calibration, policy) });
+                        new MethodContext { Seed = policy.Seed, Measurements = Measure(measured, calibration, policy, accumulators) });
                 }
                 cancellation.ThrowIfCancellationRequested();
 
                 var planned = current;
-                plan = Step("plan" + label, $"scoring channels with {method.Name}", () => method is IPlanningMethod planner
-                    ? planner.Plan(planned, context, stepTarget, constraints)
-                    : ChannelSelector.Select(planned, method.Score(planned, context), stepTarget, constraints, method.RanksAcrossLayers, method.Name));
+                plan = Step("plan" + label, $"scoring channels with {method.Name}", () => method.Plan(planned, context, stepTarget, constraints));
                 if (step == 1)
                 {
                     // A method's warnings are about its policy settings, so they point at the policy file.
-                    warningList.AddRange(((method as IPlanningMethod)?.Warnings ?? []).Select(w => w.File == null ? w with { File = policy.SourcePath } : w));
+                    warningList.AddRange(method.Warnings.Select(w => w.File == null ? w with { File = policy.SourcePath } : w));
                     warningList.AddRange(UnmatchedExcludes(model, policy));
+                    warningList.AddRange(CalibrationShortfall(policy, method, validation, train));
                     foreach (var warning in warningList) _warn?.Invoke(warning);
                 }
                 var pruned = Step("surgery" + label, "removing channels", () => Surgery.Apply(planned, plan));
@@ -218,16 +217,8 @@ public sealed class PrunePipeline
         };
 
         cancellation.ThrowIfCancellationRequested();
-        ReportWriter.WriteJson(report, reportPath);
-        ReportWriter.WriteMarkdown(report, Path.ChangeExtension(reportPath, ".md"));
-        ReportWriter.WriteHtml(report, Path.ChangeExtension(reportPath, ".html"));
-        if (!verdict.Passed)
-        {
-            // A model left from an earlier run must not pass for the result of this one.
-            if (File.Exists(outputPath)) File.Delete(outputPath);
-            throw new InfoPruneException(verdict.Failures);
-        }
-        AtomicFile.WriteAllBytes(outputPath, finalBytes);
+        outputs.Emit(report, verdict.Passed ? finalBytes : null, request.ModelPath, policy);
+        if (!verdict.Passed) throw new InfoPruneException(verdict.Failures);
         return new PruneOutcome(report, outputPath, reportPath);
     }
 
@@ -295,6 +286,19 @@ public sealed class PrunePipeline
         }
     }
 
+    /// <summary>A warning when calibration.samples asks for more samples than its split holds (all of them are used).</summary>
+    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, object method, LabeledDataset validation, LabeledDataset? train)
+    {
+        if (method is not IPlanningMethod) yield break;
+        var fromTrain = policy.Data.Calibration.From == CalibrationSource.Train && train != null;
+        var data = fromTrain ? train! : validation;
+        if (policy.Data.Calibration.Samples <= data.Count) yield break;
+        yield return new Diagnostic(DataErrors.CalibrationLargerThanData,
+            $"data.calibration.samples is {policy.Data.Calibration.Samples}, but the {(fromTrain ? "training" : "validation")} data holds only " +
+            $"{data.Count} samples; all {data.Count} are used: lower calibration.samples or give more data",
+            policy.SourcePath, Severity: Severity.Warning);
+    }
+
     /// <summary>
     /// A warning when the plan keeps clearly more MACs or parameters than the target asks for: the
     /// run goes on (a smaller model is still better than none), but the user should know why the
@@ -319,26 +323,31 @@ public sealed class PrunePipeline
     /// The calibration pass: a seeded random subset of the calibration split (samples drawn
     /// without replacement), run once through the unpruned model.
     /// </summary>
-    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy)
+    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy, Measurement.MeasurementOptions accumulators)
     {
         var batches = CalibrationBatches(data, policy);
         using var executor = GraphExecutor.Create(graph.Model);
-        return Measurement.CalibrationPass.Run(executor, graph, batches, Methods.Information.InformationMethods.MeasurementOptionsFor(policy.Method));
-    }
-
-    private static void WriteDependencies(string path, string modelPath, PrunePolicy policy)
-    {
-        var files = new List<string> { Path.GetFullPath(modelPath), policy.SourcePath, policy.Data.Validation.Images, policy.Data.Validation.Labels };
-        if (policy.Data.Train is { } train) files.AddRange(new[] { train.Images, train.Labels });
-        AtomicFile.WriteAllText(path, string.Join("\n", files.Distinct()) + "\n");
+        return Measurement.CalibrationPass.Run(executor, graph, batches, accumulators);
     }
 
     /// <summary>The batch size a model exported without a dynamic batch axis accepts, if any.</summary>
     private static int? FixedBatch(OnnxModel model) =>
         model.Graph.Inputs.Count == 1 && model.Graph.Inputs[0].Shape is { Count: > 0 } shape && shape[0].Value is { } fixedSize ? (int)fixedSize : null;
 
-    private static LabeledDataset Open(DatasetFiles files, DatasetOptions options) =>
-        LabeledDataset.Open(files.Images, files.Labels, options with { ImagesArrayName = files.ImagesArray, LabelsArrayName = files.LabelsArray });
+    private static LabeledDataset Open(DatasetFiles files, DatasetOptions options, PrunePolicy policy)
+    {
+        try
+        {
+            return LabeledDataset.Open(files.Images, files.Labels, options with { ImagesArrayName = files.ImagesArray, LabelsArrayName = files.LabelsArray });
+        }
+        catch (InfoPruneException ex) when (ex.Diagnostics.Any(d => d.Code == DataErrors.BadPreprocessing))
+        {
+            // The preprocessing comes from the policy: its problems point at data.preprocess there.
+            var at = policy.Data.Preprocess;
+            throw new InfoPruneException(ex.Diagnostics.Select(d => d.Code != DataErrors.BadPreprocessing ? d
+                : d with { File = policy.SourcePath, Line = at.Line, Column = at.Column, Message = $"data.preprocess: {d.Message} (for '{d.File}')" }).ToList(), ex);
+        }
+    }
 
     private static Preprocessing ToPreprocessing(PreprocessPolicy p) => new()
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using InfoPrune.Core.Pipeline;
 using InfoPrune.Core.Reporting;
 using InfoPrune.Tool.Rendering;
@@ -19,10 +20,14 @@ internal static class PruneCommand
         var output = new Option<string?>("--out") { Description = "Where to write the pruned model (default: MODEL.pruned.onnx beside the input)." };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report (default: OUT.report.json; a .md summary goes beside it)." };
         var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Overrides the policy's gate.minAccuracy (a fraction, e.g. 0.88)." };
-        minAccuracy.Validators.Add(result =>
+        minAccuracy.CustomParser = result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
-        });
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
+            result.AddError($"--min-accuracy must be a fraction between 0 and 1, not '{token}'.");
+            return null;
+        };
+        OptionRules.RequireBetween(minAccuracy, 0, 1, "a fraction between 0 and 1");
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
         var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
 
@@ -45,18 +50,12 @@ internal static class PruneCommand
     private static int Run(ToolContext context, PruneRequest request)
     {
         InputFiles.Require(request.ModelPath, request.PolicyPath);
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Let the pipeline stop between steps and clean up instead of dying mid-write.
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl+C and SIGTERM let the pipeline stop between steps and clean up instead of dying mid-write.
+        context.Stop.Cooperative = true;
         try
         {
             var progress = new ProgressLine(context.Error, context.RichOutput);
-            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, cancellation.Token);
+            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, context.Stop.Token);
             progress.Finish();
             context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
             context.Out.WriteLine($"Report: {outcome.ReportPath}");
@@ -64,7 +63,7 @@ internal static class PruneCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            context.Stop.Cooperative = false;
         }
     }
 }
