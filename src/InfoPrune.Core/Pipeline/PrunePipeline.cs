@@ -287,9 +287,9 @@ public sealed class PrunePipeline
     }
 
     /// <summary>A warning when calibration.samples asks for more samples than its split holds (all of them are used).</summary>
-    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, object method, LabeledDataset validation, LabeledDataset? train)
+    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, IPruningMethod method, LabeledDataset validation, LabeledDataset? train)
     {
-        if (method is not IPlanningMethod) yield break;
+        if (method.Measurement == null) yield break;
         var fromTrain = policy.Data.Calibration.From == CalibrationSource.Train && train != null;
         var data = fromTrain ? train! : validation;
         if (policy.Data.Calibration.Samples <= data.Count) yield break;
