@@ -17,6 +17,9 @@ public sealed class ReduceOps : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "ReduceSum", "ReduceMax", "ReduceMin" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>A maximum or minimum picks one of its inputs, so an activation's range survives it (a sum does not).</summary>
+    public bool PreservesRange(OnnxNode node) => node.OpType is "ReduceMax" or "ReduceMin";
+
     /// <summary>Reducing spatial axes keeps channels; reducing the channel axis mixes them.</summary>
     public void Propagate(OnnxNode node, ChannelFlow flow) => ChannelRules.KeepLeadingAxes(node, flow);
 
