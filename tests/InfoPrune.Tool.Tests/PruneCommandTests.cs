@@ -7,7 +7,7 @@ namespace InfoPrune.Tool.Tests;
 /// <summary>The whole pipeline on lenet5 with small real-data subsets, run in-process like the CLI.</summary>
 public class PruneCommandTests
 {
-    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5", string methodOptions = "")
+    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5", string methodOptions = "", string extra = "")
     {
         var folder = Directory.CreateTempSubdirectory("infoprune-prune").FullName;
         var (trainImages, trainLabels) = FashionSubset.Write(folder, "train", 512);
@@ -24,7 +24,7 @@ public class PruneCommandTests
           "target": { {{target}} },
           "fineTune": { "epochs": {{epochs}}, "batchSize": 64, "optimizer": { "name": "adam", "lr": 0.0005 } },
           "gate": {{gate}},
-          "seed": 7
+          "seed": 7{{extra}}
         }
         """);
         return (folder, policy);
@@ -56,6 +56,55 @@ public class PruneCommandTests
         var eval = CliRun.Invoke("eval", output, "--images", Path.Combine(folder, "t10k-300-images.idx"), "--labels", Path.Combine(folder, "t10k-300-labels.idx"), "--runtime", "ort", "--json");
         Assert.Equal(after.GetProperty("accuracy").GetDouble(), eval.Json().GetProperty("accuracy").GetDouble(), 6);
     }
+
+    [Fact]
+    public void ReinsertedBatchNormIsListedTrainedAndFoldedAwayFromTheWrittenModel()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var layers = report.RootElement.GetProperty("batchNormLayers").EnumerateArray().Select(e => e.GetString()).ToArray();
+        // Both convolutions and the two hidden Gemms; never the classifier head.
+        Assert.Equal(4, layers.Length);
+        Assert.Contains("/conv1/Conv", layers);
+        Assert.DoesNotContain("/fc3/Gemm", layers);
+        Assert.Contains("BatchNorm re-inserted after 4 layer(s)", File.ReadAllText(output + ".report.md"));
+        var written = OnnxModel.Load(output);
+        Assert.DoesNotContain(written.Graph.Nodes, n => n.OpType == "BatchNormalization");
+        Assert.Equal(OnnxModel.Load(TestModels.Path("lenet5.onnx")).Graph.Nodes.Select(n => n.OpType), written.Graph.Nodes.Select(n => n.OpType));
+        // Parity is ONNX Runtime on the written file against the trained network with its normalisers.
+        Assert.True(report.RootElement.GetProperty("parityMaxAbsDifference").GetDouble() <= 1e-4);
+    }
+
+    [Fact]
+    public void IterativePruningReachesTheTargetInStepsAndTrainsTheSameStepsAsOneShot()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.9 }""", target: "\"macs\": 0.3", extra: ",\n  \"steps\": 3");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var root = report.RootElement;
+        Assert.Equal(3, root.GetProperty("pruningSteps").GetInt32());
+        var steps = root.GetProperty("steps").EnumerateArray().Select(e => e.GetProperty("step").GetString()).ToArray();
+        Assert.Equal(new[] { "plan (step 1/3)", "plan (step 2/3)", "plan (step 3/3)" }, steps.Where(s => s!.StartsWith("plan")));
+        Assert.Equal(3, steps.Count(s => s!.StartsWith("fine-tune")));
+        var macs = root.GetProperty("after").GetProperty("macs").GetInt64();
+        Assert.True(macs <= root.GetProperty("before").GetProperty("macs").GetInt64() * 0.3 * 1.02, $"kept {macs} MACs");
+        // 512 samples in batches of 64, one epoch: 8 steps in all, shared between the three pruning steps.
+        Assert.Equal(8, root.GetProperty("fineTune").GetProperty("steps").GetInt32());
+        // Each group reports its final width in the written model.
+        var written = DependencyGraphWidths(output);
+        foreach (var group in root.GetProperty("groups").EnumerateArray().Where(g => g.GetProperty("prunable").GetBoolean()))
+            Assert.Equal(written[group.GetProperty("name").GetString()!], group.GetProperty("channelsAfter").GetInt32());
+    }
+
+    private static Dictionary<string, int> DependencyGraphWidths(string model) =>
+        InfoPrune.Core.Graph.DependencyGraph.Analyze(OnnxModel.Load(model)).Groups.GroupBy(g => g.Name).ToDictionary(g => g.Key, g => g.First().Size);
 
     [Fact]
     public void UnreachableMinAccuracyFailsWithBothNumbersAndWritesNoModel()

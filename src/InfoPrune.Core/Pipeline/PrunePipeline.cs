@@ -137,9 +137,9 @@ public sealed class PrunePipeline
                         : new BatchNormPreparation(pruned, Array.Empty<ReinsertedBatchNorm>());
                     if (step == 1) batchNormLayers.AddRange(prepared.Inserted.Select(bn => bn.Layer));
                     student = GraphExecutor.Create(prepared.Model);
-                    var segment = trainOptions with { Segment = (step - 1, steps) };
+                    var segment = trainOptions with { Segment = FineTuneShare(step, steps) };
                     var progress = new Progress<TrainingProgress>(p => _progress?.Report(new PipelineProgress("fine-tune",
-                        $"{label.TrimStart()}epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.RunningLoss:0.000}".TrimStart(), (double)p.CompletedSteps / p.TotalSteps)));
+                        $"{label.Trim()} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.RunningLoss:0.000}".TrimStart(), (double)p.CompletedSteps / p.TotalSteps)));
                     var trainee = student;
                     fineTuneResults.Add(Step("fine-tune" + label, "fine-tuning", () => new Trainer(segment).Train(trainee, train!, teacher, progress, cancellation)));
                     trained = BatchNormReinsertion.FoldBack(student.ToModel(), prepared.Inserted);
@@ -235,6 +235,19 @@ public sealed class PrunePipeline
         var fraction = goal * Budget.ModelTotal(original, target.Kind) / Budget.ModelTotal(new CostModel(current), target.Kind);
         return target with { Fraction = Math.Clamp(fraction, 1e-9, 1) };
     }
+
+    /// <summary>
+    /// The part of the fine-tuning run step <paramref name="step"/> of <paramref name="steps"/>
+    /// trains: the steps before the last share the first half of the run equally, and the last
+    /// step, which makes the model that ships, trains the second half. Giving each step an equal
+    /// share left the last and deepest cut with a few hundred steps at the tail of the schedule,
+    /// where the learning rate is almost 0 (lenet5 at 8% of MACs in 4 equal shares ended at a
+    /// training loss of 2.5, worse than chance).
+    /// </summary>
+    private static (double From, double To) FineTuneShare(int step, int steps) =>
+        steps == 1 ? (0, 1)
+        : step == steps ? (0.5, 1)
+        : ((step - 1) / (2.0 * (steps - 1)), step / (2.0 * (steps - 1)));
 
     /// <summary>What the report says of each group in a one-shot run: the plan's decision.</summary>
     private static GroupReport[] GroupReports(DependencyGraph graph, PruningPlan plan) =>

@@ -59,8 +59,9 @@ public sealed record PrunePolicy
     /// <summary>
     /// Pruning steps to reach the target (iterative pruning). Each step keeps the same share of
     /// what the one before kept (the target's fraction to the power 1/steps), ranks channels again
-    /// on the current, fine-tuned model, and fine-tunes for its 1/steps share of the
-    /// fine-tuning run's optimizer steps. Default 1 (one-shot).
+    /// on the current, fine-tuned model, and fine-tunes for its share of the one fine-tuning run
+    /// (the steps before the last share its first half, the last step trains its second half).
+    /// Default 1 (one-shot).
     /// </summary>
     public int Steps { get; init; } = 1;
 }

@@ -176,8 +176,8 @@ public sealed class Trainer
     /// <summary>The [start, end) range of global steps <see cref="FineTuneOptions.Segment"/> selects.</summary>
     private (int Start, int End) SegmentSteps(int totalSteps)
     {
-        var (index, count) = Options.Segment;
-        return ((int)((long)totalSteps * index / count), (int)((long)totalSteps * (index + 1) / count));
+        var (from, to) = Options.Segment;
+        return ((int)Math.Round(totalSteps * from), (int)Math.Round(totalSteps * to));
     }
 
     private Tensor Loss(Tensor logits, Tensor labels, Tensor input, GraphExecutor? teacher, bool teacherProbabilities, bool firstStep)
