@@ -218,12 +218,20 @@ public sealed class PrunePipeline
         return Measurement.CalibrationPass.Run(executor, graph, batches, Methods.Information.InformationMethods.MeasurementOptionsFor(policy.Method));
     }
 
-    private static void WriteDependencies(string path, string modelPath, PrunePolicy policy)
+    /// <summary>
+    /// Every file a run of <paramref name="policy"/> on <paramref name="modelPath"/> reads (model,
+    /// policy, data), full paths, each once: what a build watches and what a result cache keys on.
+    /// </summary>
+    public static IReadOnlyList<string> InputFiles(string modelPath, PrunePolicy policy)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         var files = new List<string> { Path.GetFullPath(modelPath), policy.SourcePath, policy.Data.Validation.Images, policy.Data.Validation.Labels };
         if (policy.Data.Train is { } train) files.AddRange(new[] { train.Images, train.Labels });
-        AtomicFile.WriteAllText(path, string.Join("\n", files.Distinct()) + "\n");
+        return files.Distinct().ToArray();
     }
+
+    private static void WriteDependencies(string path, string modelPath, PrunePolicy policy) =>
+        AtomicFile.WriteAllText(path, string.Join("\n", InputFiles(modelPath, policy)) + "\n");
 
     /// <summary>The batch size a model exported without a dynamic batch axis accepts, if any.</summary>
     private static int? FixedBatch(OnnxModel model) =>

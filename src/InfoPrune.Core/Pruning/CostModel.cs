@@ -1,4 +1,6 @@
+using InfoPrune.Core.Analysis;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Onnx;
 
 namespace InfoPrune.Core.Pruning;
 
@@ -6,13 +8,15 @@ namespace InfoPrune.Core.Pruning;
 /// Parameters and MACs of the model a plan would produce, without building it. A layer's MACs
 /// are its traced MACs times the kept fraction of its weight (a Conv/Gemm does one MAC per
 /// weight element per output position), and an initializer keeps the product of the kept
-/// fractions of its sliced axes.
+/// fractions of its sliced axes. Parameters are counted as <see cref="ParameterCounter"/> counts
+/// them (no BatchNorm running statistics), so the report, `inspect` and a params target agree.
 /// </summary>
 public sealed class CostModel
 {
     private readonly DependencyGraph _graph;
     private readonly Dictionary<string, List<(ChannelGroup Group, ChannelMember Member)>> _membersByInitializer;
     private readonly List<(string Weight, long Macs)> _layers;
+    private readonly IReadOnlyList<OnnxTensor> _weights;
 
     public long OriginalParams { get; }
     public long OriginalMacs { get; }
@@ -25,7 +29,8 @@ public sealed class CostModel
             .ToDictionary(x => x.Key, x => x.ToList());
         _layers = graph.Trace.Where(t => t.Macs > 0)
             .Select(t => (t.Node.Inputs.Count > 1 ? t.Node.Inputs[1] : "", t.Macs)).ToList();
-        OriginalParams = graph.Model.Graph.Initializers.Values.Where(t => t.IsFloatingPoint).Sum(t => t.ElementCount);
+        _weights = ParameterCounter.WeightTensors(graph.Model.Graph);
+        OriginalParams = _weights.Sum(t => t.ElementCount);
         OriginalMacs = _layers.Sum(l => l.Macs);
     }
 
@@ -47,8 +52,7 @@ public sealed class CostModel
     public (long Params, long Macs) Cost(IReadOnlyDictionary<int, int> keptCounts)
     {
         double parameters = 0;
-        foreach (var (name, tensor) in _graph.Model.Graph.Initializers)
-            if (tensor.IsFloatingPoint) parameters += tensor.ElementCount * KeptFraction(name, keptCounts);
+        foreach (var tensor in _weights) parameters += tensor.ElementCount * KeptFraction(tensor.Name, keptCounts);
         double macs = 0;
         foreach (var (weight, layerMacs) in _layers) macs += layerMacs * KeptFraction(weight, keptCounts);
         return ((long)Math.Round(parameters), (long)Math.Round(macs));

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using InfoPrune.Core.Pipeline;
+using InfoPrune.Core.Policy;
+using InfoPrune.Tool.Caching;
 using InfoPrune.Core.Reporting;
 using InfoPrune.Tool.Rendering;
 
@@ -25,10 +27,14 @@ internal static class PruneCommand
         });
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
         var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
+        var cacheDirectory = new Option<string?>("--cache-dir")
+        {
+            Description = "Reuse results by content: a run with the same model, policy, data, tool and settings copies the stored result instead of pruning; passing runs are stored here.",
+        };
 
         var command = new Command("prune", "Prune a model as a policy says, fine-tune it, gate it on accuracy, and write the smaller ONNX file.")
         {
-            model, policy, output, report, minAccuracy, noLatency, dependencies,
+            model, policy, output, report, minAccuracy, noLatency, dependencies, cacheDirectory,
         };
         command.SetAction(parse => Run(context, new PruneRequest(parse.GetValue(model)!, parse.GetValue(policy)!)
         {
@@ -38,13 +44,27 @@ internal static class PruneCommand
             Threads = parse.GetValue(globals.Threads),
             MeasureLatency = !parse.GetValue(noLatency),
             DependencyFile = parse.GetValue(dependencies),
-        }));
+        }, parse.GetValue(cacheDirectory)));
         return command;
     }
 
-    private static int Run(ToolContext context, PruneRequest request)
+    private static int Run(ToolContext context, PruneRequest request, string? cacheDirectory)
     {
         InputFiles.Require(request.ModelPath, request.PolicyPath);
+        // First line, always: the build task reads the version from it (and warns on a mismatch with itself).
+        context.Error.WriteLine($"infoprune: dotnet-infoprune {Provenance.ToolVersion} pruning {request.ModelPath}");
+        var cache = cacheDirectory is null ? null : new PruneCache(cacheDirectory);
+        var key = cache is null ? null : PruneCache.Key(request, PrunePipeline.InputFiles(request.ModelPath, PolicyLoader.Load(request.PolicyPath)));
+        if (cache != null && cache.TryRestore(key!, request) is { } cached)
+        {
+            context.Error.WriteLine($"infoprune: reused the result of an earlier run with the same model, policy, data, tool and settings (cache entry {key![..12]})");
+            // The same warnings as the run that made it, so every configuration's build shows them.
+            foreach (var warning in cached.Report.Warnings) context.Error.WriteLine(warning);
+            if (request.DependencyFile != null) WriteDependencies(request);
+            WriteResult(context, cached, fromCache: true);
+            return 0;
+        }
+
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -58,8 +78,8 @@ internal static class PruneCommand
             var progress = new ProgressLine(context.Error, context.RichOutput);
             var outcome = new PrunePipeline(progress, progress.Warn).Run(request, cancellation.Token);
             progress.Finish();
-            context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
-            context.Out.WriteLine($"Report: {outcome.ReportPath}");
+            if (cache?.Store(key!, outcome) is { } problem) context.Error.WriteLine($"infoprune: {problem}");
+            WriteResult(context, outcome, fromCache: false);
             return 0;
         }
         finally
@@ -67,4 +87,16 @@ internal static class PruneCommand
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>The summary table, then where the reports are: the HTML one first, for people.</summary>
+    private static void WriteResult(ToolContext context, PruneOutcome outcome, bool fromCache)
+    {
+        context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
+        if (fromCache) context.Out.WriteLine("(from the cache: the same inputs were pruned before)");
+        context.Out.WriteLine($"Report: {Path.ChangeExtension(outcome.ReportPath, ".html")} (also {outcome.ReportPath} and {Path.ChangeExtension(outcome.ReportPath, ".md")})");
+    }
+
+    private static void WriteDependencies(PruneRequest request) =>
+        Core.IO.AtomicFile.WriteAllText(request.DependencyFile!,
+            string.Join("\n", PrunePipeline.InputFiles(request.ModelPath, PolicyLoader.Load(request.PolicyPath))) + "\n");
 }
