@@ -28,10 +28,11 @@ public sealed class CheckPruneModelItems : Microsoft.Build.Utilities.Task
             var copy = new TaskItem(item);
             var file = item.GetMetadata("DefiningProjectFullPath");
             if (string.IsNullOrEmpty(file)) file = ProjectFile ?? "";
-            var key = file + "\n" + item.ItemSpec;
-            if (!lines.TryGetValue(key, out var line)) lines[key] = line = file.Length == 0 ? 0 : ItemLocations.FindLine(file, "PruneModel", item.ItemSpec);
+            var policy = item.GetMetadata("Policy");
+            var key = file + "\n" + item.ItemSpec + "\n" + policy;
+            if (!lines.TryGetValue(key, out var line)) lines[key] = line = file.Length == 0 ? 0 : ItemLocations.FindLine(file, "PruneModel", item.ItemSpec, policy);
             copy.SetMetadata("ItemLocation", ItemLocations.Format(file, line));
-            if (ReportProblems && string.IsNullOrEmpty(item.GetMetadata("Policy")))
+            if (ReportProblems && string.IsNullOrEmpty(policy))
                 Log.LogError(null, "IP0005", null, file, line, 0, 0, 0,
                     $"PruneModel item '{item.ItemSpec}' has no Policy metadata (the pruning policy file), e.g. <PruneModel Include=\"{item.ItemSpec}\" Policy=\"prune.json\" />");
             return (ITaskItem)copy;

@@ -5,15 +5,16 @@ namespace InfoPrune.Tasks;
 /// <summary>
 /// Where a PruneModel item is written in its project file, so build errors about it point at the
 /// line to fix. MSBuild gives tasks an item's defining file (DefiningProjectFullPath) but not its
-/// line, so the file is read: the PruneModel element whose Include names the item, or the only
-/// PruneModel element there is. Items made by wildcards or transforms may get no line (0).
+/// line, so the file is read: the PruneModel element whose Include names the item (several: the
+/// one whose Policy attribute reads as the item's Policy), or the only PruneModel element there is.
+/// Items made by wildcards or transforms may get no line (0).
 /// </summary>
 internal static class ItemLocations
 {
     /// <summary>The line (1-based) of the element that includes <paramref name="itemSpec"/>, or 0 when no single element does.</summary>
-    public static int FindLine(string projectFile, string itemName, string itemSpec)
+    public static int FindLine(string projectFile, string itemName, string itemSpec, string? policy = null)
     {
-        var elements = new List<(int Line, string[] Includes)>();
+        var elements = new List<(int Line, string[] Includes, string? Policy)>();
         try
         {
             using var reader = XmlReader.Create(projectFile, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, IgnoreComments = true });
@@ -23,7 +24,7 @@ internal static class ItemLocations
                 if (reader.NodeType != XmlNodeType.Element || reader.LocalName != itemName) continue;
                 var include = reader.GetAttribute("Include");
                 if (include != null)
-                    elements.Add((info.LineNumber, include.Split(';').Select(s => Normalize(s.Trim())).Where(s => s.Length > 0).ToArray()));
+                    elements.Add((info.LineNumber, include.Split(';').Select(s => Normalize(s.Trim())).Where(s => s.Length > 0).ToArray(), reader.GetAttribute("Policy")));
             }
         }
         catch (Exception ex) when (ex is IOException or XmlException or UnauthorizedAccessException)
@@ -33,6 +34,13 @@ internal static class ItemLocations
         var wanted = Normalize(itemSpec);
         var named = elements.Where(e => e.Includes.Any(i => string.Equals(i, wanted, StringComparison.OrdinalIgnoreCase))).ToList();
         if (named.Count == 1) return named[0].Line;
+        if (named.Count > 1)
+        {
+            // An attribute that uses properties may read differently once evaluated: it could be any.
+            bool SamePolicy(string? raw) => raw?.Contains("$(") == true || string.Equals(raw ?? "", policy ?? "", StringComparison.OrdinalIgnoreCase);
+            var withPolicy = named.Where(e => SamePolicy(e.Policy)).ToList();
+            return withPolicy.Count == 1 ? withPolicy[0].Line : 0;
+        }
         return elements.Count == 1 ? elements[0].Line : 0;
     }
 
