@@ -56,4 +56,21 @@ internal static class ItemLocations
     }
 
     private static string Normalize(string path) => path.Replace('\\', '/').TrimStart('.', '/');
+
+    /// <summary>
+    /// The line (1-based) of the first <c>"key":</c> in a JSON file, or 0. A text scan, not a parse:
+    /// the tool has already read the file, and only a line to point at is wanted.
+    /// </summary>
+    public static int FindJsonKeyLine(string jsonFile, string key)
+    {
+        try
+        {
+            var pattern = new System.Text.RegularExpressions.Regex("\"" + System.Text.RegularExpressions.Regex.Escape(key) + "\"\\s*:");
+            var lines = File.ReadAllLines(jsonFile);
+            for (var i = 0; i < lines.Length; i++)
+                if (pattern.IsMatch(lines[i])) return i + 1;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        return 0;
+    }
 }

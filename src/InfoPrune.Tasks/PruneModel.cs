@@ -22,6 +22,9 @@ public sealed class PruneModel : ToolTask
     private const int KeptOutputLines = 12;
 
     /// <summary>The tool's first progress line names its version (see the tool's PruneCommand).</summary>
+    /// <summary>A canonical gate error (IP1xxx) the tool printed against a file, as the tool prints it.</summary>
+    private static readonly Regex GateErrorLine = new(@"^(?<file>.+?)(\(\d+(,\d+)?\))?\s*:\s*error (?<code>IP1\d{3})\s*:\s*(?<text>.*)$", RegexOptions.CultureInvariant);
+
     private static readonly Regex ToolVersionLine = new(@"^infoprune: dotnet-infoprune (?<version>\S+)", RegexOptions.CultureInvariant);
 
     /// <summary>The input model.</summary>
@@ -153,7 +156,32 @@ public sealed class PruneModel : ToolTask
             if (singleLine.Trim().Length > 0) _lastOutput.Enqueue(singleLine.Trim());
             while (_lastOutput.Count > KeptOutputLines) _lastOutput.Dequeue();
         }
+        if (GateErrorLine.Match(singleLine) is { Success: true } gate && SameFile(gate.Groups["file"].Value, Model))
+        {
+            LogGateFailure(gate.Groups["code"].Value, gate.Groups["text"].Value);
+            return;
+        }
         Log.LogMessageFromText(singleLine, messageImportance);
+    }
+
+    /// <summary>
+    /// The tool places a gate failure at the model, the one file it knows the build has. The line
+    /// to change is the threshold: the item's MinAccuracy when the build set one (for a minAccuracy
+    /// failure), else the policy's "gate" object.
+    /// </summary>
+    private void LogGateFailure(string code, string text)
+    {
+        var (itemFile, itemLine) = ItemLocations.Parse(ItemLocation);
+        if (code == "IP1001" && !string.IsNullOrEmpty(MinAccuracy) && itemFile != null)
+            Log.LogError(null, code, null, itemFile, itemLine, 0, 0, 0, $"{text} (the MinAccuracy of PruneModel '{Path.GetFileName(Model)}')");
+        else
+            Log.LogError(null, code, null, Policy, ItemLocations.FindJsonKeyLine(Policy, "gate"), 0, 0, 0, $"{text} ({Path.GetFileName(Model)})");
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        try { return string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal); }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException) { return false; }
     }
 
     protected override bool HandleTaskExecutionErrors()

@@ -16,9 +16,11 @@ public sealed class PruneModelTaskTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    private string ModelPath => Path.Combine(_folder, "my models", "net.onnx");
+
     private PruneModel NewTask(string toolBody)
     {
-        var model = Path.Combine(_folder, "my models", "net.onnx");
+        var model = ModelPath;
         var policy = Path.Combine(_folder, "my models", "prune policy.json");
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         File.WriteAllText(model, "model");
@@ -143,6 +145,32 @@ public sealed class PruneModelTaskTests : IDisposable
         var error = Assert.Single(_engine.Errors);
         Assert.Equal(("IP9000", "/src/app/App.csproj", 14), (error.Code, error.File, error.LineNumber));
         Assert.EndsWith("Last output: Segmentation fault in libtorch", error.Message);
+    }
+
+    [Fact]
+    public void AGateFailureAtTheModelPointsAtTheGateLineOfThePolicy()
+    {
+        var task = NewTask($"echo {Quote(ModelPath + ": error IP1002: pruned model accuracy 80.00% dropped 8.00 points")}\nexit 3\n");
+        File.WriteAllText(task.Policy, "{\n  \"version\": 1,\n  \"gate\": { \"maxDrop\": 0.02 }\n}\n");
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("IP1002", task.Policy, 3), (error.Code, error.File, error.LineNumber));
+        Assert.StartsWith("pruned model accuracy 80.00% dropped 8.00 points", error.Message);
+    }
+
+    [Fact]
+    public void AMinAccuracyFailureSetByTheItemPointsAtTheItem()
+    {
+        var task = NewTask($"echo {Quote(ModelPath + ": error IP1001: pruned model accuracy 80.00% is below the gate's minAccuracy 99.00%")}\nexit 3\n");
+        task.MinAccuracy = "0.99";
+        task.ItemLocation = "/src/app/App.csproj|21";
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("IP1001", "/src/app/App.csproj", 21), (error.Code, error.File, error.LineNumber));
     }
 
     [Theory]

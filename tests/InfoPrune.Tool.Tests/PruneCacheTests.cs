@@ -100,7 +100,11 @@ public class PruneCacheTests
         Assert.Equal(File.ReadAllBytes(debug), File.ReadAllBytes(release));
         using var report = JsonDocument.Parse(File.ReadAllText(release + ".report.json"));
         Assert.Equal(release, report.RootElement.GetProperty("output").GetString()); // this copy's path, not the first run's
-        Assert.True(File.Exists(release + ".report.md") && File.Exists(release + ".report.html"));
+        Assert.Contains(release, File.ReadAllText(release + ".report.md"));
+        var html = File.ReadAllText(release + ".report.html");
+        Assert.Contains(release, html);
+        Assert.DoesNotContain(debug, html);
+        Assert.Contains("data:image/png;base64,", html); // the stored page, plots included
         Assert.Equal(File.ReadAllLines(debug + ".deps"), File.ReadAllLines(release + ".deps"));
         Assert.Contains($"Report: {release}.report.html", second.Out);
     }
