@@ -1,6 +1,6 @@
 using System.Text.Json;
 using InfoPrune.Core.Pipeline;
-using InfoPrune.Core.Tests.Support;
+using InfoPrune.Tests.Support;
 using InfoPrune.Tool.Caching;
 using InfoPrune.Tool.Tests.Support;
 
@@ -59,14 +59,13 @@ public class PruneCacheTests
         var cache = new PruneCache(Path.Combine(folder, "cache"));
         var request = Request(folder, Path.Combine(folder, "out.onnx"));
         var key = PruneCache.Key(request, Inputs(folder));
-        Assert.Null(cache.TryRestore(key, request));
+        Assert.Null(cache.TryRead(key, request));
 
         Directory.CreateDirectory(Path.Combine(folder, "cache", key));
         File.WriteAllText(Path.Combine(folder, "cache", key, "model.onnx"), "bytes");
         File.WriteAllText(Path.Combine(folder, "cache", key, "report.json"), "{ not json");
 
-        Assert.Null(cache.TryRestore(key, request));
-        Assert.False(File.Exists(request.ResolvedOutputPath));
+        Assert.Null(cache.TryRead(key, request));
     }
 
     [Fact]
@@ -86,7 +85,7 @@ public class PruneCacheTests
         var cache = Path.Combine(folder, "cache dir");
         var debug = Path.Combine(folder, "Debug", "model.onnx");
         var release = Path.Combine(folder, "Release", "model.onnx");
-        string[] Args(string output) => new[] { "prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency",
+        string[] Args(string output) => new[] { "prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency",
             "--threads", "1", "--cache-dir", cache, "--dependency-file", output + ".deps" };
 
         var first = CliRun.Invoke(Args(debug));
@@ -104,7 +103,7 @@ public class PruneCacheTests
         var html = File.ReadAllText(release + ".report.html");
         Assert.Contains(release, html);
         Assert.DoesNotContain(debug, html);
-        Assert.Contains("data:image/png;base64,", html); // the stored page, plots included
+        Assert.Contains("data:image/png;base64,", html);
         Assert.Equal(File.ReadAllLines(debug + ".deps"), File.ReadAllLines(release + ".deps"));
         Assert.Contains($"Report: {release}.report.html", second.Out);
     }

@@ -12,11 +12,16 @@ namespace InfoPrune.Core.Ops;
 /// </summary>
 public sealed class BatchNormalizationOp : IOpFamily, IChannelRule
 {
-    public IReadOnlyCollection<string> OpTypes { get; } = new[] { "BatchNormalization" };
+    /// <summary>The op type, for transforms that insert one.</summary>
+    public const string OpType = "BatchNormalization";
+
+    public IReadOnlyCollection<string> OpTypes { get; } = new[] { OpType };
     public (long Min, long Max) Opsets => (7, 22);
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
     public IReadOnlyCollection<int> StateInputs(OnnxNode node) => new[] { 3, 4 };
+
+    public bool NormalizesChannels(OnnxNode node) => true;
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {

@@ -31,6 +31,10 @@ public sealed class CompileContext
         return null;
     }
 
+    /// <summary>Reports an attribute that contradicts a constant input of the node, naming both.</summary>
+    public void Contradiction(OnnxNode node, string message) =>
+        Diagnostics.Error(OnnxErrors.AttributeContradictsWeights, $"node '{node.DisplayName}' ({node.OpType}): {message}", ModelPath);
+
     /// <summary>Reports a bad attribute on a node, naming it.</summary>
     public void BadAttribute(OnnxNode node, string message) =>
         Diagnostics.Error(OnnxErrors.BadAttribute, $"node '{node.DisplayName}' ({node.OpType}): {message}", ModelPath);

@@ -28,6 +28,13 @@ public interface IOpFamily
     INodeKernel Compile(OnnxNode node, CompileContext context);
 
     /// <summary>
+    /// Checks a node's attributes against its constant inputs (e.g. a Conv's kernel_shape against
+    /// its weight) when a model is loaded, so a contradiction is reported with the node's name
+    /// before any runtime meets it. Problems go to <paramref name="context"/>'s diagnostics.
+    /// </summary>
+    void Check(OnnxNode node, CompileContext context) { }
+
+    /// <summary>
     /// Input positions whose float initializers are learned weights (they become trainable
     /// parameters); other initializers are fixed buffers.
     /// </summary>
@@ -38,6 +45,18 @@ public interface IOpFamily
     /// BatchNormalization's running statistics); they are written back with the trained weights.
     /// </summary>
     IReadOnlyCollection<int> StateInputs(OnnxNode node) => Array.Empty<int>();
+
+    /// <summary>
+    /// The weight, bias and channel axes of a node that applies a learned weight (Conv, Gemm,
+    /// MatMul with a constant operand), or null for every other op.
+    /// </summary>
+    WeightedLayerTraits? WeightedLayer(OnnxNode node) => null;
+
+    /// <summary>
+    /// True for per-channel normalisers that train on batch statistics (BatchNormalization): a
+    /// layer whose output already reaches one needs no re-inserted normaliser.
+    /// </summary>
+    bool NormalizesChannels(OnnxNode node) => false;
 
     /// <summary>Multiply-accumulate count of one run, from the concrete shapes seen (batch included).</summary>
     long Macs(OnnxNode node, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes) => 0;

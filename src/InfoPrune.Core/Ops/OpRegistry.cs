@@ -58,6 +58,18 @@ public sealed class OpRegistry
             .Select(g => new UnsupportedOperator(g.Key.Domain, g.Key.OpType, g.Key.Opset, g.Select(n => n.DisplayName).ToArray()))
             .ToArray();
 
+    /// <summary>
+    /// Runs every supported node's <see cref="IOpFamily.Check"/> and throws every contradiction found
+    /// at once (exit code 2). Cheap: no tensors are made.
+    /// </summary>
+    public void ThrowIfInconsistent(OnnxGraph graph, string? modelPath)
+    {
+        var diagnostics = new DiagnosticBag();
+        var context = new CompileContext(graph, modelPath, diagnostics);
+        foreach (var node in graph.Nodes) Find(node)?.Check(node, context);
+        diagnostics.ThrowIfErrors();
+    }
+
     /// <summary>Throws one error listing every unsupported operator at once (exit code 4).</summary>
     public void ThrowIfUnsupported(OnnxGraph graph, string? modelPath)
     {

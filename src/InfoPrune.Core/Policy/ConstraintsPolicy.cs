@@ -24,6 +24,13 @@ public sealed record ConstraintsPolicy
     /// <summary>Kept channel counts are rounded up to a multiple of this (hardware-friendly widths). Default 1.</summary>
     public int RoundTo { get; init; } = 1;
 
+    /// <summary>
+    /// Not a policy key: during iterative pruning, the width each group (by name) had in the model
+    /// the run started from, so that <see cref="MaxRatio"/> bounds what the whole run removes, not
+    /// what each step removes from the step before. Null in a one-shot run.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? OriginalSizes { get; init; }
+
     // ImmutableArray compares by reference; a policy compares by content.
     public bool Equals(ConstraintsPolicy? other) =>
         other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio

@@ -52,4 +52,15 @@ public sealed record PrunePolicy
 
     /// <summary>Drives calibration sampling, random pruning, weight init and shuffling. Default 0.</summary>
     public int Seed { get; init; }
+
+    /// <summary>The most pruning steps a policy may ask for.</summary>
+    public const int MaxSteps = 100;
+
+    /// <summary>
+    /// Pruning steps to reach the target (iterative pruning). Each step keeps the same share of
+    /// what the one before kept (the target's fraction to the power 1/steps), ranks channels again
+    /// on the current, fine-tuned model, and fine-tunes for its 1/steps share of the
+    /// fine-tuning run's optimizer steps. Default 1 (one-shot).
+    /// </summary>
+    public int Steps { get; init; } = 1;
 }

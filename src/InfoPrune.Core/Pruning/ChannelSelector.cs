@@ -46,7 +46,7 @@ public static class ChannelSelector
         Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
 
     private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, ConstraintsPolicy constraints) =>
-        groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g.Size));
+        groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g));
 
     private static double Target(CostModel cost, TargetPolicy budget) =>
         budget.Fraction * (budget.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
@@ -75,7 +75,7 @@ public static class ChannelSelector
         // up to roundTo, so every budget check is on the rounded counts: checking the raw counts
         // and rounding afterwards gives channels back and overshoots the budget.
         var raw = groups.ToDictionary(g => g.Id, g => g.Size);
-        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(raw[g.Id], g.Size));
+        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(raw[g.Id], g));
         // Scores are normalised by the group's mean so that layers of different scale compare.
         var queue = new PriorityQueue<(int Group, int Rank), (double, int, int)>();
         var sorted = new Dictionary<int, double[]>();
@@ -91,7 +91,7 @@ public static class ChannelSelector
         while (Measure(cost.Cost(Rounded()), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
         {
             var group = groups.First(g => g.Id == next.Group);
-            if (raw[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
+            if (raw[group.Id] - 1 < constraints.MinimumKept(group)) continue;
             raw[group.Id]--;
             removals.Add(group.Id);
             if (next.Rank + 1 < group.Size) queue.Enqueue((group.Id, next.Rank + 1), (sorted[group.Id][next.Rank + 1], group.Id, next.Rank + 1));

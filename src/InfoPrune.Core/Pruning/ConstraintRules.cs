@@ -1,3 +1,4 @@
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Pruning;
@@ -5,20 +6,25 @@ namespace InfoPrune.Core.Pruning;
 /// <summary>How the policy's constraints bound the number of channels a group keeps.</summary>
 public static class ConstraintRules
 {
-    /// <summary>The smallest number of channels a group of <paramref name="size"/> may keep (minChannels, maxRatio; never 0).</summary>
-    public static int MinimumKept(this ConstraintsPolicy constraints, int size)
+    /// <summary>
+    /// The smallest number of channels <paramref name="group"/> may keep (minChannels, and maxRatio
+    /// of its original width; never 0, never more than it has).
+    /// </summary>
+    public static int MinimumKept(this ConstraintsPolicy constraints, ChannelGroup group)
     {
-        var byRatio = (int)Math.Ceiling(size * (1 - constraints.MaxRatio) - 1e-9);
-        return Math.Min(size, Math.Max(Math.Max(constraints.MinChannels, 1), byRatio));
+        var original = constraints.OriginalSizes?.GetValueOrDefault(group.Name, group.Size) ?? group.Size;
+        var byRatio = (int)Math.Ceiling(Math.Max(original, group.Size) * (1 - constraints.MaxRatio) - 1e-9);
+        return Math.Min(group.Size, Math.Max(Math.Max(constraints.MinChannels, 1), byRatio));
     }
 
     /// <summary>
     /// A kept count rounded up to a multiple of roundTo and at least the minimum (itself rounded up,
     /// so no count below the first multiple slips through), or the whole group when that is less.
     /// </summary>
-    public static int Round(this ConstraintsPolicy constraints, int kept, int size)
+    public static int Round(this ConstraintsPolicy constraints, int kept, ChannelGroup group)
     {
-        var atLeast = Math.Max(kept, constraints.MinimumKept(size));
+        var size = group.Size;
+        var atLeast = Math.Max(kept, constraints.MinimumKept(group));
         var rounded = constraints.RoundTo <= 1 ? atLeast : (int)Math.Ceiling(atLeast / (double)constraints.RoundTo) * constraints.RoundTo;
         return Math.Min(size, rounded);
     }

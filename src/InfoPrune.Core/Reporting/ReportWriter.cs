@@ -27,7 +27,9 @@ public static class ReportWriter
         var verdict = report.Outcome switch { "pruned" => "✅ pruned", "gate-failed" => "❌ accuracy gate failed", _ => "❌ failed" };
         md.AppendLine($"## InfoPrune: {Path.GetFileName(report.Model)} — {verdict}");
         md.AppendLine();
-        md.AppendLine($"Method `{report.Method}`, target {report.Target}, seed {report.Seed}.");
+        md.AppendLine($"Method `{report.Method}`, target {report.Target}{(report.PruningSteps > 1 ? $" in {report.PruningSteps} steps" : "")}, seed {report.Seed}.");
+        if (report.BatchNormLayers.Count > 0)
+            md.AppendLine().AppendLine($"Fine-tuned with BatchNorm re-inserted after {report.BatchNormLayers.Count} layer(s), folded back into their weights: {string.Join(", ", report.BatchNormLayers.Select(l => $"`{l}`"))}.");
         md.AppendLine();
         md.AppendLine("| | before | after | change |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -56,6 +56,14 @@ public sealed record FineTuneOptions
     /// </summary>
     public int ProgressInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Which part of the run this call trains, for iterative pruning: segment <c>Index</c> (0-based)
+    /// of <c>Count</c> equal shares of the optimizer steps of <see cref="Epochs"/> epochs. The
+    /// learning-rate schedule and the shuffle order are those of the whole run, so the segments
+    /// together take exactly the steps, rates and batches one uninterrupted run would. Default: the whole run.
+    /// </summary>
+    public (int Index, int Count) Segment { get; init; } = (0, 1);
+
     /// <summary>Whether a teacher model takes part in training.</summary>
     public bool Distills => DistillWeight > 0;
 
@@ -99,5 +107,6 @@ public sealed record FineTuneOptions
         if (!(DistillWeight >= 0 && DistillWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(DistillWeight), DistillWeight, "must lie in [0, 1]");
         if (!(DistillTemperature > 0) || !double.IsFinite(DistillTemperature)) throw new ArgumentOutOfRangeException(nameof(DistillTemperature), DistillTemperature, "must be a positive number");
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgressInterval, 1, nameof(ProgressInterval));
+        if (Segment.Count < 1 || Segment.Index < 0 || Segment.Index >= Segment.Count) throw new ArgumentOutOfRangeException(nameof(Segment), Segment, "must be an index in 0..count-1");
     }
 }

@@ -12,8 +12,7 @@ namespace InfoPrune.Tool.Caching;
 /// Results of <c>prune</c> by content: a run with the same model, policy and data bytes, the same
 /// tool build and the same result-changing settings gives the same bytes (one seed drives
 /// everything), so its result is copied instead of computed. Each entry is a folder named by the
-/// key holding the pruned model, its JSON report and its HTML report (rendering the plots again
-/// would cost more than the rest of a restore); only runs that passed the gate are stored.
+/// key holding the pruned model and its JSON report; only runs that passed the gate are stored.
 /// Nothing in an entry depends on where it was made, so one folder serves every configuration of
 /// a project, every checkout, and CI runs that restore it.
 /// </summary>
@@ -21,7 +20,6 @@ internal sealed class PruneCache
 {
     private const string ModelFile = "model.onnx";
     private const string ReportFile = "report.json";
-    private const string HtmlFile = "report.html";
     /// <summary>Bumped when the entry layout or the key recipe changes, so old entries are never misread.</summary>
     private const string Layout = "infoprune-cache-1";
 
@@ -55,38 +53,31 @@ internal sealed class PruneCache
     }
 
     /// <summary>
-    /// Copies a stored result to the request's output and report paths (model atomically; the
-    /// report says where this copy went) and returns its report; null when there is none.
+    /// The stored result for <paramref name="key"/>, its report naming this request's paths (the
+    /// caller writes it out, as a pruning run would); null when there is none or it cannot be read.
     /// </summary>
-    public PruneOutcome? TryRestore(string key, PruneRequest request)
+    public CachedResult? TryRead(string key, PruneRequest request)
     {
         var entry = Path.Combine(_directory, key);
         var model = Path.Combine(entry, ModelFile);
         var reportJson = Path.Combine(entry, ReportFile);
         if (!File.Exists(model) || !File.Exists(reportJson)) return null;
-        PruneReport? stored;
         try
         {
-            stored = JsonConvert.DeserializeObject<PruneReport>(File.ReadAllText(reportJson), ReportSettings);
+            var stored = JsonConvert.DeserializeObject<PruneReport>(File.ReadAllText(reportJson), ReportSettings);
+            if (stored == null) return null;
+            var report = stored with
+            {
+                Output = request.ResolvedOutputPath,
+                Model = Path.GetFullPath(request.ModelPath),
+                Policy = Path.GetFullPath(request.PolicyPath),
+            };
+            return new CachedResult(report, File.ReadAllBytes(model));
         }
-        catch (Exception ex) when (ex is JsonException or IOException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             return null; // an unreadable entry is a miss; the run that follows stores a good one
         }
-        if (stored == null) return null;
-        var outputPath = request.ResolvedOutputPath;
-        var reportPath = request.ResolvedReportPath;
-        var report = stored with { Output = outputPath, Model = Path.GetFullPath(request.ModelPath), Policy = Path.GetFullPath(request.PolicyPath) };
-        Core.IO.AtomicFile.WriteAllBytes(outputPath, File.ReadAllBytes(model));
-        ReportWriter.WriteJson(report, reportPath);
-        ReportWriter.WriteMarkdown(report, Path.ChangeExtension(reportPath, ".md"));
-        // The stored page names the paths of the run that made it; this copy names its own.
-        var html = File.Exists(Path.Combine(entry, HtmlFile)) ? File.ReadAllText(Path.Combine(entry, HtmlFile)) : null;
-        if (html != null)
-            Core.IO.AtomicFile.WriteAllText(Path.ChangeExtension(reportPath, ".html"), ReplacePaths(html, stored, report));
-        else
-            ReportWriter.WriteHtml(report, Path.ChangeExtension(reportPath, ".html"));
-        return new PruneOutcome(report, outputPath, reportPath);
     }
 
     /// <summary>Stores a run's result under <paramref name="key"/>; a failure to store only costs the next run its shortcut.</summary>
@@ -100,8 +91,6 @@ internal sealed class PruneCache
             Directory.CreateDirectory(staging);
             File.Copy(outcome.OutputPath, Path.Combine(staging, ModelFile));
             File.WriteAllText(Path.Combine(staging, ReportFile), ReportWriter.ToJson(outcome.Report) + "\n");
-            var html = Path.ChangeExtension(outcome.ReportPath, ".html");
-            if (File.Exists(html)) File.Copy(html, Path.Combine(staging, HtmlFile));
             // A folder rename is atomic: readers see a whole entry or none. Two runs storing the
             // same key at once: the second rename fails, and its copy is the same bytes anyway.
             Directory.Move(staging, entry);
@@ -112,17 +101,6 @@ internal sealed class PruneCache
             TryDelete(staging);
             return Directory.Exists(entry) ? null : $"could not store the result in the cache '{_directory}': {ex.Message}";
         }
-    }
-
-    /// <summary>Each path the stored report names (output, model, policy), HTML-encoded as the page writes it, replaced by this run's.</summary>
-    private static string ReplacePaths(string html, PruneReport stored, PruneReport restored)
-    {
-        foreach (var (from, to) in new[] { (stored.Output, restored.Output), (stored.Model, restored.Model), (stored.Policy, restored.Policy) })
-        {
-            if (string.IsNullOrEmpty(from) || to == null || from == to) continue;
-            html = html.Replace(System.Net.WebUtility.HtmlEncode(from), System.Net.WebUtility.HtmlEncode(to), StringComparison.Ordinal);
-        }
-        return html;
     }
 
     private static string HashFile(string path)
@@ -150,3 +128,6 @@ internal sealed class PruneCache
         catch (UnauthorizedAccessException) { }
     }
 }
+
+/// <summary>A stored result: the report (naming the paths of the run that reads it) and the pruned model's bytes.</summary>
+internal sealed record CachedResult(PruneReport Report, byte[] Model);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using InfoPrune.Core.Pipeline;
 using InfoPrune.Core.Policy;
 using InfoPrune.Tool.Caching;
@@ -21,10 +22,14 @@ internal static class PruneCommand
         var output = new Option<string?>("--out") { Description = "Where to write the pruned model (default: MODEL.pruned.onnx beside the input)." };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report (default: OUT.report.json; a .md summary goes beside it)." };
         var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Overrides the policy's gate.minAccuracy (a fraction, e.g. 0.88)." };
-        minAccuracy.Validators.Add(result =>
+        minAccuracy.CustomParser = result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
-        });
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
+            result.AddError($"--min-accuracy must be a fraction between 0 and 1, not '{token}'.");
+            return null;
+        };
+        OptionRules.RequireBetween(minAccuracy, 0, 1, "a fraction between 0 and 1");
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip timing ONNX Runtime inference in the report." };
         var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
         var cacheDirectory = new Option<string?>("--cache-dir")
@@ -54,29 +59,30 @@ internal static class PruneCommand
         // First line, always: the build task reads the version from it (and warns on a mismatch with itself).
         context.Error.WriteLine($"infoprune: dotnet-infoprune {Provenance.ToolVersion} pruning {request.ModelPath}");
         var cache = cacheDirectory is null ? null : new PruneCache(cacheDirectory);
-        var key = cache is null ? null : PruneCache.Key(request, PrunePipeline.InputFiles(request.ModelPath, PolicyLoader.Load(request.PolicyPath)));
-        if (cache != null && cache.TryRestore(key!, request) is { } cached)
+        string? key = null;
+        if (cache != null)
         {
-            context.Error.WriteLine($"infoprune: reused the result of an earlier run with the same model, policy, data, tool and settings (cache entry {key![..12]})");
-            // The same warnings as the run that made it, so every configuration's build shows them.
-            foreach (var warning in cached.Report.Warnings) context.Error.WriteLine(warning);
-            if (request.DependencyFile != null) WriteDependencies(request);
-            WriteResult(context, cached, fromCache: true);
-            return 0;
+            var policy = PolicyLoader.Load(request.PolicyPath);
+            key = PruneCache.Key(request, PruneOutputs.InputFiles(request.ModelPath, policy));
+            if (cache.TryRead(key, request) is { } cached)
+            {
+                // The same output checks, locks and one-go write as a pruning run.
+                using var outputs = PruneOutputs.Claim(request, policy);
+                outputs.Emit(cached.Report, cached.Model, request.ModelPath, policy);
+                context.Error.WriteLine($"infoprune: reused the result of an earlier run with the same model, policy, data, tool and settings (cache entry {key[..12]})");
+                // The same warnings as the run that made it, so every configuration's build shows them.
+                foreach (var warning in cached.Report.Warnings) context.Error.WriteLine(warning);
+                WriteResult(context, new PruneOutcome(cached.Report, outputs.ModelPath, outputs.ReportPath), fromCache: true);
+                return 0;
+            }
         }
 
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Let the pipeline stop between steps and clean up instead of dying mid-write.
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl+C and SIGTERM let the pipeline stop between steps and clean up instead of dying mid-write.
+        context.Stop.Cooperative = true;
         try
         {
             var progress = new ProgressLine(context.Error, context.RichOutput);
-            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, cancellation.Token);
+            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, context.Stop.Token);
             progress.Finish();
             if (cache?.Store(key!, outcome) is { } problem) context.Error.WriteLine($"infoprune: {problem}");
             WriteResult(context, outcome, fromCache: false);
@@ -84,7 +90,7 @@ internal static class PruneCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            context.Stop.Cooperative = false;
         }
     }
 
@@ -95,8 +101,4 @@ internal static class PruneCommand
         if (fromCache) context.Out.WriteLine("(from the cache: the same inputs were pruned before)");
         context.Out.WriteLine($"Report: {Path.ChangeExtension(outcome.ReportPath, ".html")} (also {outcome.ReportPath} and {Path.ChangeExtension(outcome.ReportPath, ".md")})");
     }
-
-    private static void WriteDependencies(PruneRequest request) =>
-        Core.IO.AtomicFile.WriteAllText(request.DependencyFile!,
-            string.Join("\n", PrunePipeline.InputFiles(request.ModelPath, PolicyLoader.Load(request.PolicyPath))) + "\n");
 }

@@ -179,3 +179,40 @@ internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
+
+public class TrainerSegmentTests
+{
+    [Fact]
+    public void SegmentsShareTheWholeRunsStepsWithoutOverlapOrGap()
+    {
+        // 512 samples in batches of 32: 16 steps per epoch, 32 in a 2-epoch run, split 3 ways
+        // as 10 / 11 / 11 (the second split falls inside the first epoch's end).
+        using var data = ToyProblem.Dataset(512);
+        var whole = new FineTuneOptions { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Schedule = ScheduleKind.Cosine, Seed = 3 };
+        var steps = new List<int>();
+        var images = 0L;
+        var lastRates = new List<double>();
+        using var executor = GraphExecutor.Create(ToyProblem.Mlp(), torch.CPU);
+        for (var i = 0; i < 3; i++)
+        {
+            var result = new Trainer(whole with { Segment = (i, 3) }).Train(executor, data);
+            steps.Add(result.Steps);
+            images += result.Images;
+            lastRates.Add(result.Epochs[^1].LearningRate);
+        }
+        Assert.Equal(new[] { 10, 11, 11 }, steps);
+        Assert.Equal(2 * 512, images);
+        // One schedule across the segments: the rate keeps falling and reaches the end of the cosine.
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine, 0.01, 2, 16);
+        Assert.Equal(schedule.RateAt(9), lastRates[0], 12);
+        Assert.Equal(schedule.RateAt(20), lastRates[1], 12);
+        Assert.Equal(schedule.RateAt(31), lastRates[2], 12);
+    }
+
+    [Fact]
+    public void ASegmentOutOfRangeIsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(new FineTuneOptions { Segment = (2, 2) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(new FineTuneOptions { Segment = (0, 0) }));
+    }
+}

@@ -1,6 +1,7 @@
 using InfoPrune.Core.Methods;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 
@@ -12,7 +13,7 @@ namespace InfoPrune.Core.Methods.Information;
 /// parameter budget, per-layer pruning rates in the ratio of the split (default 1:2, deep layers
 /// pruned twice as hard). See <see cref="HybridLayout"/> for how shallow and deep are decided.
 /// </summary>
-public sealed class HybridMethod : IPlanningMethod
+public sealed class HybridMethod : IImportanceMethod
 {
     /// <summary>A hybrid with <paramref name="parameters"/> (the paper's defaults when null).</summary>
     public HybridMethod(HybridParameters? parameters = null)
@@ -20,6 +21,10 @@ public sealed class HybridMethod : IPlanningMethod
         Parameters = parameters ?? new HybridParameters();
         _settingWarnings = InformationWarnings.For(Parameters.Settings, Name);
     }
+
+    internal static MethodDefinition Definition { get; } = new("hybrid", InformationMeasureMethod.Schema, HybridParameters.Parse,
+        parameters => new HybridMethod(parameters as HybridParameters
+            ?? throw new ArgumentException($"{parameters.GetType().Name} are not hybrid's parameters", nameof(parameters))));
 
     /// <summary>The shallow and deep measures, the split and the shared settings.</summary>
     public HybridParameters Parameters { get; }
@@ -35,6 +40,9 @@ public sealed class HybridMethod : IPlanningMethod
 
     /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
     public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
+
+    /// <inheritdoc />
+    public MeasurementOptions Measurement => MeasurementOptions.From(Parameters.Settings);
 
     /// <summary>The role of every measured group, shallowest first.</summary>
     public IReadOnlyList<HybridLayer> Layout(DependencyGraph graph, MethodContext context)

@@ -15,7 +15,7 @@ namespace InfoPrune.Core.Methods.Information;
 /// within their layer: the paper shows the measures are not comparable across layers (Sections
 /// 5.2–5.3), so cross-layer ranking happens only when the policy asks, with a warning.
 /// </summary>
-public sealed class InformationMeasureMethod : IPlanningMethod
+public sealed class InformationMeasureMethod : IImportanceMethod
 {
     /// <summary>A method for <paramref name="measure"/> with the shared <paramref name="settings"/>.</summary>
     public InformationMeasureMethod(InformationMeasure measure, MeasureSettings? settings = null)
@@ -24,6 +24,20 @@ public sealed class InformationMeasureMethod : IPlanningMethod
         Settings = settings ?? MeasureSettings.Default;
         _settingWarnings = InformationWarnings.For(Settings, Name);
     }
+
+    internal static MethodDefinition EntropyDefinition { get; } = DefinitionFor(InformationMeasure.Entropy);
+    internal static MethodDefinition MutualInformationDefinition { get; } = DefinitionFor(InformationMeasure.MutualInformation);
+    internal static MethodDefinition KlSelectivityDefinition { get; } = DefinitionFor(InformationMeasure.KlSelectivity);
+    internal static MethodDefinition JsSeparationDefinition { get; } = DefinitionFor(InformationMeasure.JsSeparation);
+    internal static MethodDefinition LabeledMiDefinition { get; } = DefinitionFor(InformationMeasure.LabeledMi);
+
+    /// <summary>The information methods' schema fragment (every measure, hybrid, and the quantizer they share).</summary>
+    internal const string Schema = "Methods/Information/information.schema.json";
+
+    private static MethodDefinition DefinitionFor(InformationMeasure measure) => new(MeasureNames.PolicyName(measure), Schema,
+        reader => InformationMeasureParameters.Parse(reader, measure),
+        parameters => parameters is InformationMeasureParameters p ? new InformationMeasureMethod(p.Measure, p.Settings)
+            : throw new ArgumentException($"{parameters.GetType().Name} are not the parameters of an information measure", nameof(parameters)));
 
     /// <summary>The measure ranking the units.</summary>
     public InformationMeasure Measure { get; }
@@ -42,6 +56,9 @@ public sealed class InformationMeasureMethod : IPlanningMethod
 
     /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
     public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
+
+    /// <inheritdoc />
+    public MeasurementOptions Measurement => MeasurementOptions.From(Settings);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context) =>

@@ -64,10 +64,10 @@ internal static class InformationPlanner
         foreach (var unit in units)
         {
             if (toRemove == 0) break;
-            if (kept[unit.Group.Id] - 1 < constraints.MinimumKept(unit.Group.Size)) continue;
+            if (kept[unit.Group.Id] - 1 < constraints.MinimumKept(unit.Group)) continue;
             kept[unit.Group.Id]--;
             toRemove--;
         }
-        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g.Size));
+        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g));
     }
 }

@@ -53,6 +53,6 @@ public static class LayerRatioAllocation
         groups.ToDictionary(g => g.Id, g =>
         {
             var pruned = Math.Min(1, scale * weights[g.Id]);
-            return constraints.Round((int)Math.Ceiling(g.Size * (1 - pruned) - 1e-9), g.Size);
+            return constraints.Round((int)Math.Ceiling(g.Size * (1 - pruned) - 1e-9), g);
         });
 }

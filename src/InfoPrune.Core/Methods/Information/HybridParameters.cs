@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using InfoPrune.Core.Policy.Reading;
 
-namespace InfoPrune.Core.Policy;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Methods.Information;
 
 /// <summary>
 /// Parameters of <c>hybrid</c>: one measure for the shallow layers and another for the deep ones,

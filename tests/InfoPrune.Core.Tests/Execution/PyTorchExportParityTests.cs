@@ -7,7 +7,7 @@ using InfoPrune.Core.Execution;
 namespace InfoPrune.Core.Tests.Execution;
 
 /// <summary>The PyTorch-exported models run in TorchSharp as in ONNX Runtime and as in PyTorch.</summary>
-public class SharedModelParityTests
+public class PyTorchExportParityTests
 {
     public static IEnumerable<object[]> Models() =>
         new[] { "mlp.onnx", "lenet5.onnx", "resnet20.onnx", "resnet20_bn.onnx" }.Select(f => new object[] { f });
@@ -16,7 +16,7 @@ public class SharedModelParityTests
     [MemberData(nameof(Models))]
     public void TorchSharpMatchesOnnxRuntime(string file)
     {
-        var model = OnnxModel.Load(SharedModels.Path(file));
+        var model = OnnxModel.Load(TestModels.Path(file));
         var difference = ParityAssert.MaxAbsDifference(model, new long[] { 4, 1, 28, 28 }, seed: 3, low: 0f, high: 1f);
         Assert.True(difference <= 1e-4, $"{file}: max |torch - ort| = {difference:G4}");
     }
@@ -25,13 +25,13 @@ public class SharedModelParityTests
     [MemberData(nameof(Models))]
     public void TorchSharpMatchesPyTorchReferenceLogitsOnFashionMnist(string file)
     {
-        var reference = JObject.Parse(File.ReadAllText(SharedModels.Path("reference_logits.json")));
+        var reference = JObject.Parse(File.ReadAllText(TestModels.Path("reference_logits.json")));
         var entry = reference["files"]![file]!;
         var expected = ((JArray)entry["logits"]!).Select(row => row.Select(v => (float)v).ToArray()).ToArray();
         Assert.Equal(((JArray)entry["test_indices"]!).Select(v => (int)v), Enumerable.Range(0, expected.Length));
 
         var images = ReadFirstImages(FashionMnist.TestImages, expected.Length);
-        using var executor = GraphExecutor.Create(OnnxModel.Load(SharedModels.Path(file)), torch.CPU);
+        using var executor = GraphExecutor.Create(OnnxModel.Load(TestModels.Path(file)), torch.CPU);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var logits = executor.Forward(torch.tensor(images, new long[] { expected.Length, 1, 28, 28 })).data<float>().ToArray();

@@ -1,6 +1,8 @@
 using InfoPrune.Core.Policy.Reading;
 
-namespace InfoPrune.Core.Policy;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Methods.Information;
 
 /// <summary>How bin edges are placed for multi-level quantization. JSON: "equal-width", "equal-frequency".</summary>
 public enum Binning
@@ -63,6 +65,6 @@ public sealed record QuantizerPolicy
             : new QuantizerPolicy { Threshold = threshold };
     }
 
-    private static void Conflict(PolicyObjectReader reader, Json.JsonSourceProperty at, string why) =>
+    private static void Conflict(PolicyObjectReader reader, Policy.Json.JsonSourceProperty at, string why) =>
         reader.Context.Error(PolicyErrors.ConflictingValues, $"{reader.PathOf(at.Name)}: {why}", at.Line, at.Column);
 }

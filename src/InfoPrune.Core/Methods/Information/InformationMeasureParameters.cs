@@ -1,6 +1,8 @@
 using InfoPrune.Core.Policy.Reading;
 
-namespace InfoPrune.Core.Policy;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Methods.Information;
 
 /// <summary>
 /// The neuron information measures (neuron-importance paper). JSON method names: "entropy",

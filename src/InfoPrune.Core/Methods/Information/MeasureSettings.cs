@@ -1,6 +1,8 @@
 using InfoPrune.Core.Policy.Reading;
 
-namespace InfoPrune.Core.Policy;
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Methods.Information;
 
 /// <summary>How a convolution's feature map becomes one number per channel and sample. JSON: "mean", "l1", "l2", "max".</summary>
 public enum ChannelCollapse { Mean, L1, L2, Max }
