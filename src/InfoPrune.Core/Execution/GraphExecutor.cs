@@ -33,6 +33,8 @@ public sealed class GraphExecutor : IDisposable
 
     public OnnxModel Model { get; }
     public Device Device { get; }
+    /// <summary>The op families the model was compiled with, for questions about its nodes.</summary>
+    public OpRegistry Registry { get; }
     /// <summary>Train mode (BatchNormalization on batch statistics, Dropout active) or eval mode.</summary>
     public bool Training { get; set; }
 
@@ -48,6 +50,7 @@ public sealed class GraphExecutor : IDisposable
         NativeAllocator.KeepFreedMemory();
         Model = model;
         Device = device;
+        Registry = registry;
         var graph = model.Graph;
         registry.ThrowIfUnsupported(graph, model.SourcePath);
 

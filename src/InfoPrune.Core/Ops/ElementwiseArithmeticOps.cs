@@ -15,6 +15,11 @@ public sealed class ElementwiseArithmeticOps : IOpFamily, IChannelRule
 
     public (long Min, long Max) Opsets => (7, 22);
 
+    /// <summary>The outer Mul of an exported GELU applies that activation (see <see cref="ExportedGelu"/>).</summary>
+    public IReadOnlyCollection<ActivationTraits> ActivationKinds { get; } = new[] { ExportedGelu.Traits };
+
+    public ActivationTraits? Activation(OnnxNode node, OnnxGraph graph) => ExportedGelu.EndsAt(graph, node) ? ExportedGelu.Traits : null;
+
     /// <summary>
     /// Two tracked operands (a residual join) must keep the same channels: their groups are
     /// coupled. A constant operand with a channel axis is sliced with the channels. Anything that

@@ -79,6 +79,20 @@ public sealed class MatMulOp : IOpFamily, IChannelRule
     /// <summary>A constant right operand [K, N] is a dense weight without bias; outputs on the last axis.</summary>
     public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: null, WeightOutputAxis: 1, OutputChannelAxis: -1, AcceptsBatchNorm: false);
 
+    /// <summary>
+    /// MatMul takes no bias; PyTorch exports Linear on inputs of rank above 2 as MatMul followed
+    /// by an Add of the bias, so the bias is the constant of the Add that alone reads the output
+    /// (when that output is not also a graph output).
+    /// </summary>
+    public string? BiasInitializer(OnnxNode node, OnnxGraph graph)
+    {
+        var output = node.Outputs[0];
+        var readers = graph.Consumers(output);
+        if (readers.Count != 1 || readers[0].OpType != "Add" || graph.IsGraphOutput(output)) return null;
+        var other = readers[0].Inputs.FirstOrDefault(i => i != output);
+        return other != null && graph.Initializers.ContainsKey(other) ? other : null;
+    }
+
     public INodeKernel Compile(OnnxNode node, CompileContext context) => LambdaKernel.Binary((a, b) => torch.matmul(a, b));
 
     /// <summary>With a constant 2-D right operand on a 2-D input, MatMul is a dense layer without bias.</summary>

@@ -12,6 +12,7 @@ namespace InfoPrune.Core.Ops;
 public sealed class OpRegistry
 {
     private readonly Dictionary<(string Domain, string OpType), List<IOpFamily>> _families = new();
+    private readonly Dictionary<string, ActivationTraits> _activationKinds = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The registry of all built-in families.</summary>
     public static OpRegistry Default { get; } = FromAssembly(typeof(OpRegistry).Assembly);
@@ -39,6 +40,14 @@ public sealed class OpRegistry
                     $"operator {opType} is claimed by both {clash.GetType().Name} and {family.GetType().Name} for overlapping opsets");
             list.Add(family);
         }
+        // One kind, one meaning: a GELU op and the exported GELU pattern must agree on its traits.
+        foreach (var kind in family.ActivationKinds)
+        {
+            if (_activationKinds.TryGetValue(kind.Kind, out var known) && known != kind)
+                throw new InfoPruneException(OpsErrors.DuplicateRegistration,
+                    $"activation {kind.Kind} is declared as {known} and, by {family.GetType().Name}, as {kind}");
+            _activationKinds[kind.Kind] = kind;
+        }
     }
 
     /// <summary>Every op type known, for listings.</summary>
@@ -50,6 +59,25 @@ public sealed class OpRegistry
         _families.TryGetValue((node.Domain, node.OpType), out var list)
             ? list.FirstOrDefault(f => node.Opset >= f.Opsets.Min && node.Opset <= f.Opsets.Max)
             : null;
+
+    /// <summary>
+    /// The family of the node's op type at the node's opset, else at any opset it has: for
+    /// describing a model the tool may not run (which inputs are statistics, which nodes are
+    /// aliases), questions whose answers hold across an op's versions.
+    /// </summary>
+    public IOpFamily? FindAtAnyOpset(OnnxNode node) =>
+        Find(node) ?? (_families.TryGetValue((node.Domain, node.OpType), out var list) ? list.FirstOrDefault() : null);
+
+    /// <summary>True when some family runs <paramref name="opType"/> of <paramref name="domain"/> at <paramref name="opset"/>.</summary>
+    public bool Supports(string domain, string opType, long opset) =>
+        _families.TryGetValue((domain, opType), out var list) && list.Any(f => opset >= f.Opsets.Min && opset <= f.Opsets.Max);
+
+    /// <summary>
+    /// The activation a probe or report names by <see cref="ActivationTraits.Kind"/> (compared
+    /// case-insensitively), as the families declare it; null for null or an unknown kind.
+    /// </summary>
+    public ActivationTraits? FindActivationKind(string? kind) =>
+        kind == null ? null : _activationKinds.GetValueOrDefault(kind);
 
     /// <summary>Every (op, domain, opset) the graph uses that no family implements, with the node names.</summary>
     public IReadOnlyList<UnsupportedOperator> FindUnsupported(OnnxGraph graph) =>

@@ -17,6 +17,9 @@ public sealed class PoolingOps : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>A max or a mean of values lies within their range.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     /// <summary>Pooling works per channel: channels pass through.</summary>
     public void Propagate(OnnxNode node, ChannelFlow flow) => flow.PassThrough(node);
 

@@ -287,10 +287,9 @@ public sealed class PrunePipeline
     }
 
     /// <summary>A warning when calibration.samples asks for more samples than its split holds (all of them are used).</summary>
-    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, object method, LabeledDataset validation, LabeledDataset? train)
+    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, IPruningMethod method, LabeledDataset validation, LabeledDataset? train)
     {
-        // Only a method that measures activations reads the calibration split.
-        if (method is not IPruningMethod { Measurement: not null }) yield break;
+        if (method.Measurement is null) yield break; // a weights-only method runs no calibration pass
         var fromTrain = policy.Data.Calibration.From == CalibrationSource.Train && train != null;
         var data = fromTrain ? train! : validation;
         if (policy.Data.Calibration.Samples <= data.Count) yield break;

@@ -62,7 +62,7 @@ public static class BatchNormReinsertion
         var graph = model.Graph;
         var result = new List<OnnxNode>();
         var opset = model.Opsets.GetValueOrDefault("", 1);
-        if (!registry.Supported.Any(s => s.Domain.Length == 0 && s.OpType == BatchNormalizationOp.OpType && s.MinOpset <= opset && opset <= s.MaxOpset))
+        if (!registry.Supports("", BatchNormalizationOp.OpType, opset))
             return result; // an opset too old for the normaliser we would insert
         foreach (var node in graph.Nodes)
         {

@@ -202,9 +202,8 @@ public sealed class Trainer
     private static bool OutputsProbabilities(GraphExecutor executor)
     {
         var graph = executor.Model.Graph;
-        if (graph.Outputs.Count == 0 || graph.Producer(graph.Outputs[0].Name) is not { OpType: "Softmax" } softmax) return false;
-        var axis = softmax.Attributes.TryGetValue("axis", out var a) ? a.Int : (executor.Model.Opsets.GetValueOrDefault("", 13) >= 13 ? -1 : 1);
-        return axis is 1 or -1;
+        if (graph.Outputs.Count == 0 || graph.Producer(graph.Outputs[0].Name) is not { } last) return false;
+        return executor.Registry.Find(last)?.SoftmaxAxis(last) is 1 or -1;
     }
 
     /// <summary>Log-probabilities for a Softmax output (clamped so a probability that underflowed to 0 stays finite), else the output as it is.</summary>
