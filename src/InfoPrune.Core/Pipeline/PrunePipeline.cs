@@ -231,11 +231,8 @@ public sealed class PrunePipeline
     {
         if (steps == 1) return target;
         if (target.Kind == TargetKind.Ratio) return target with { Fraction = Math.Pow(target.Fraction, 1.0 / steps) };
-        var now = new CostModel(current);
         var goal = Math.Pow(target.Fraction, (double)step / steps);
-        var fraction = target.Kind == TargetKind.Macs
-            ? goal * original.OriginalMacs / now.OriginalMacs
-            : goal * original.OriginalParams / now.OriginalParams;
+        var fraction = goal * Budget.ModelTotal(original, target.Kind) / Budget.ModelTotal(new CostModel(current), target.Kind);
         return target with { Fraction = Math.Clamp(fraction, 1e-9, 1) };
     }
 
@@ -307,9 +304,7 @@ public sealed class PrunePipeline
     private static Diagnostic? TargetShortfall(CostModel cost, CostModel result, PrunePolicy policy)
     {
         if (policy.Target.Kind == TargetKind.Ratio) return null;
-        var (kept, original, what) = policy.Target.Kind == TargetKind.Macs
-            ? (result.OriginalMacs, cost.OriginalMacs, "MACs")
-            : (result.OriginalParams, cost.OriginalParams, "parameters");
+        var (kept, original, what) = (Budget.ModelTotal(result, policy.Target.Kind), Budget.ModelTotal(cost, policy.Target.Kind), Budget.Describe(policy.Target.Kind));
         var fraction = (double)kept / original;
         if (fraction <= policy.Target.Fraction + TargetTolerance) return null;
         return new Diagnostic(TargetNotReached,

@@ -1,15 +1,15 @@
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;
-using InfoPrune.Core.Pruning;
 
-namespace InfoPrune.Core.Methods.Information;
+namespace InfoPrune.Core.Pruning;
 
 /// <summary>
 /// How many channels each group keeps when layers prune at different rates: group g loses the
 /// fraction min(1, k·w_g) of its channels (then the constraints' minimum and rounding apply), and
 /// the one scale k is the smallest that meets the target — the kept share of all candidate
 /// channels for a ratio target, the kept MACs or parameters for a budget. Equal weights give
-/// the engine's uniform ratio.
+/// the engine's uniform ratio. Shared by every method that sets per-layer rates (the hybrid's
+/// split today; allocation by measured sensitivity next).
 /// </summary>
 public static class LayerRatioAllocation
 {
@@ -18,22 +18,8 @@ public static class LayerRatioAllocation
         IReadOnlyDictionary<int, double> pruneWeights, TargetPolicy target, ConstraintsPolicy constraints)
     {
         if (candidates.Count == 0) return new Dictionary<int, int>();
-        Func<Dictionary<int, int>, bool> meets;
-        if (target.Kind == TargetKind.Ratio)
-        {
-            var goal = target.Fraction * candidates.Sum(g => (long)g.Size);
-            meets = kept => kept.Values.Sum() <= goal + 1e-9;
-        }
-        else
-        {
-            var cost = new CostModel(graph);
-            var goal = target.Fraction * (target.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
-            meets = kept =>
-            {
-                var (parameters, macs) = cost.Cost(kept);
-                return (target.Kind == TargetKind.Macs ? macs : parameters) <= goal;
-            };
-        }
+        var budget = Budget.For(target, graph, candidates);
+        Func<Dictionary<int, int>, bool> meets = budget.Meets;
 
         // At k = 1/min(w) every group is at its minimum: as far as the constraints allow.
         double low = 0, high = 1 / candidates.Min(g => pruneWeights[g.Id]);
