@@ -66,11 +66,19 @@ public sealed class PruneOutputs : IDisposable
             (ModelPath, model),
         };
         if (_dependencyFile != null)
-            files.Add((_dependencyFile, Utf8(string.Join("\n", ReadFiles(inputModelPath, policy).Select(f => f.Path).Distinct()) + "\n")));
+            files.Add((_dependencyFile, Utf8(string.Join("\n", InputFiles(inputModelPath, policy)) + "\n")));
         _set.Commit(files);
     }
 
     public void Dispose() => _set.Dispose();
+
+    /// <summary>
+    /// Every file a run of <paramref name="policy"/> on <paramref name="modelPath"/> reads (model,
+    /// policy, data), full paths, each once, in the dependency file's order: what a build watches
+    /// and what a result cache keys on.
+    /// </summary>
+    public static IReadOnlyList<string> InputFiles(string modelPath, PrunePolicy policy) =>
+        ReadFiles(modelPath, policy).Select(f => f.Path).Distinct().ToArray();
 
     /// <summary>The files a run reads, in the order the dependency file lists them.</summary>
     private static IEnumerable<RunFile> ReadFiles(string modelPath, PrunePolicy policy)

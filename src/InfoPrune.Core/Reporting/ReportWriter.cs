@@ -38,8 +38,8 @@ public static class ReportWriter
         Row(md, "MACs", report.Before.Macs, after?.Macs);
         Row(md, "file bytes", report.Before.FileBytes, after?.FileBytes);
         md.AppendLine($"| accuracy (ORT) | {Pct(report.Before.Accuracy)} | {Pct(after?.Accuracy)} | {PointsChange(report.Before.Accuracy, after?.Accuracy)} |");
-        md.AppendLine($"| latency, batch 1 | {Ms(report.Before.LatencyBatch1Ms)} | {Ms(after?.LatencyBatch1Ms)} | {Ratio(report.Before.LatencyBatch1Ms, after?.LatencyBatch1Ms)} |");
-        md.AppendLine($"| latency, batch 64 | {Ms(report.Before.LatencyBatch64Ms)} | {Ms(after?.LatencyBatch64Ms)} | {Ratio(report.Before.LatencyBatch64Ms, after?.LatencyBatch64Ms)} |");
+        md.AppendLine($"| latency, batch 1 | {Ms(report.Before.LatencyBatch1Ms)} | {Ms(after?.LatencyBatch1Ms)} | {RelativeChange(report.Before.LatencyBatch1Ms, after?.LatencyBatch1Ms)} |");
+        md.AppendLine($"| latency, batch 64 | {Ms(report.Before.LatencyBatch64Ms)} | {Ms(after?.LatencyBatch64Ms)} | {RelativeChange(report.Before.LatencyBatch64Ms, after?.LatencyBatch64Ms)} |");
         md.AppendLine();
         if (report.Gate is { } gate)
         {
@@ -58,11 +58,19 @@ public static class ReportWriter
     public static void WriteHtml(PruneReport report, string path) => AtomicFile.WriteAllText(path, PruneReportHtml.Render(report));
 
     private static void Row(StringBuilder md, string name, long before, long? after) =>
-        md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {(after is { } a && before > 0 ? ((double)a / before).ToString("0.0%", CultureInfo.InvariantCulture) : "—")} |");
+        md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {RelativeChange(before, after)} |");
 
     private static string Pct(double? v) => v is { } x ? (x * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "—";
     private static string Ms(double? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "—";
-    private static string Ratio(double? before, double? after) => before is { } b && after is { } a && b > 0 ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+    /// <summary>
+    /// One form for every size and time row: the signed relative change ("−51.6%" = about half
+    /// the MACs, "+12.0%" = slower), so the column never mixes kept fractions with speed-up factors.
+    /// Accuracy, a fraction itself, changes in points instead.
+    /// </summary>
+    internal static string RelativeChange(double? before, double? after) =>
+        before is { } b && after is { } a && b > 0
+            ? ((a - b) / b).ToString("+0.0%;−0.0%;0.0%", CultureInfo.InvariantCulture)
+            : "—";
     private static string PointsChange(double? before, double? after) =>
         before is { } b && after is { } a ? ((a - b) * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " pts" : "—";
 }

@@ -19,7 +19,7 @@ public sealed class HybridMethod : IImportanceMethod
     public HybridMethod(HybridParameters? parameters = null)
     {
         Parameters = parameters ?? new HybridParameters();
-        Warnings = InformationWarnings.For(Parameters.Settings, Name);
+        _settingWarnings = InformationWarnings.For(Parameters.Settings, Name);
     }
 
     internal static MethodDefinition Definition { get; } = new("hybrid", InformationMeasureMethod.Schema, HybridParameters.Parse,
@@ -35,8 +35,11 @@ public sealed class HybridMethod : IImportanceMethod
     /// <inheritdoc />
     public bool RanksAcrossLayers => Parameters.Settings.CrossLayer;
 
-    /// <inheritdoc />
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    private readonly IReadOnlyList<Diagnostic> _settingWarnings;
+    private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
+
+    /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
+    public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
 
     /// <inheritdoc />
     public MeasurementOptions Measurement => MeasurementOptions.From(Parameters.Settings);
@@ -66,7 +69,9 @@ public sealed class HybridMethod : IImportanceMethod
         var split = $"{Parameters.Split[0]:0.##}:{Parameters.Split[1]:0.##}";
         string Reason(int id) =>
             $"hybrid: lowest {MeasureNames.PolicyName(layout[id].Measure)} units of a {(layout[id].IsShallow ? "shallow" : "deep")} layer removed (shallow:deep pruning rates {split})";
-        return InformationPlanner.Plan(Name, graph, measurements, Score(graph, context),
+        var scores = Score(graph, context);
+        _planWarnings = InformationWarnings.TiedScores(graph, scores, Name).ToArray();
+        return InformationPlanner.Plan(Name, graph, measurements, scores,
             layout.ToDictionary(l => l.Key, l => l.Value.PruneWeight), Reason, Parameters.Settings, target, constraints);
     }
 }

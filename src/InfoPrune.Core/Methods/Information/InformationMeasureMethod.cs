@@ -22,7 +22,7 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     {
         Measure = measure;
         Settings = settings ?? MeasureSettings.Default;
-        Warnings = InformationWarnings.For(Settings, Name);
+        _settingWarnings = InformationWarnings.For(Settings, Name);
     }
 
     internal static MethodDefinition EntropyDefinition { get; } = DefinitionFor(InformationMeasure.Entropy);
@@ -51,8 +51,11 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     /// <inheritdoc />
     public bool RanksAcrossLayers => Settings.CrossLayer;
 
-    /// <inheritdoc />
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    private readonly IReadOnlyList<Diagnostic> _settingWarnings;
+    private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
+
+    /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
+    public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
 
     /// <inheritdoc />
     public MeasurementOptions Measurement => MeasurementOptions.From(Settings);
@@ -65,6 +68,8 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)
     {
         var measurements = InformationWarnings.RequireMeasurements(context, Name);
-        return InformationPlanner.Plan(Name, graph, measurements, Score(graph, context), null, _ => Name, Settings, target, constraints);
+        var scores = Score(graph, context);
+        _planWarnings = InformationWarnings.TiedScores(graph, scores, Name).ToArray();
+        return InformationPlanner.Plan(Name, graph, measurements, scores, null, _ => Name, Settings, target, constraints);
     }
 }
