@@ -133,7 +133,10 @@ public sealed class PrunePipeline
                 {
                     var prepared = policy.FineTune.BatchNorm == BatchNormMode.Auto
                         ? Step("prepare" + label, "re-inserting BatchNorm for fine-tuning", () =>
-                            BatchNormReinsertion.Insert(pruned, CalibrationBatches(calibration, policy)))
+                            BatchNormReinsertion.Insert(pruned, CalibrationBatches(calibration, policy), planned.Model, layer =>
+                                planned.Registry.Find(layer)?.WeightedLayer(layer) is { } traits
+                                    ? Surgery.KeptPositions(planned, plan, layer.Inputs[traits.WeightInput], traits.WeightOutputAxis)
+                                    : null))
                         : new BatchNormPreparation(pruned, Array.Empty<ReinsertedBatchNorm>());
                     if (step == 1) batchNormLayers.AddRange(prepared.Inserted.Select(bn => bn.Layer));
                     student = GraphExecutor.Create(prepared.Model);
@@ -223,18 +226,27 @@ public sealed class PrunePipeline
     }
 
     /// <summary>
-    /// The target of one step of an iterative run: step k of n keeps target^(k/n) of the original,
-    /// expressed against the current model (a budget of what the current model has; a ratio of
-    /// the current widths), so each step removes a similar share of what is left.
+    /// The target of one step of an iterative run, expressed against the current model (a budget
+    /// of what the current model has; for a ratio, the share of the current widths to keep).
     /// </summary>
     private static TargetPolicy StepTarget(TargetPolicy target, int step, int steps, CostModel original, DependencyGraph current)
     {
         if (steps == 1) return target;
-        if (target.Kind == TargetKind.Ratio) return target with { Fraction = Math.Pow(target.Fraction, 1.0 / steps) };
-        var goal = Math.Pow(target.Fraction, (double)step / steps);
-        var fraction = goal * Budget.ModelTotal(original, target.Kind) / Budget.ModelTotal(new CostModel(current), target.Kind);
+        if (target.Kind == TargetKind.Ratio)
+            return target with { Fraction = KeptAfter(target.Fraction, step, steps) / KeptAfter(target.Fraction, step - 1, steps) };
+        var fraction = KeptAfter(target.Fraction, step, steps) * Budget.ModelTotal(original, target.Kind) / Budget.ModelTotal(new CostModel(current), target.Kind);
         return target with { Fraction = Math.Clamp(fraction, 1e-9, 1) };
     }
+
+    /// <summary>
+    /// The share of the original kept after step k of n: the cubic schedule of gradual pruning,
+    /// removed share = (1 − target)·(1 − (1 − k/n)³), which cuts most while the network is large
+    /// and little at the end. An equal share per step (target^(k/n)) made the last cut the
+    /// harshest relative to what was left: on lenet5 at 8% of MACs its loss jumped to 3.6 and
+    /// the run ended at 77.6% against 82.4% one-shot.
+    /// </summary>
+    private static double KeptAfter(double target, int step, int steps) =>
+        1 - (1 - target) * (1 - Math.Pow(1 - (double)step / steps, 3));
 
     /// <summary>
     /// The part of the fine-tuning run step <paramref name="step"/> of <paramref name="steps"/>

@@ -57,8 +57,8 @@ public sealed record PrunePolicy
     public const int MaxSteps = 100;
 
     /// <summary>
-    /// Pruning steps to reach the target (iterative pruning). Each step keeps the same share of
-    /// what the one before kept (the target's fraction to the power 1/steps), ranks channels again
+    /// Pruning steps to reach the target (iterative pruning). Step k of n keeps
+    /// 1 − (1 − target)(1 − (1 − k/n)³) of the original (cubic schedule), ranks channels again
     /// on the current, fine-tuned model, and fine-tunes for its share of the one fine-tuning run
     /// (the steps before the last share its first half, the last step trains its second half).
     /// Default 1 (one-shot).

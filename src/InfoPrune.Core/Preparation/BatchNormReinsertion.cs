@@ -87,12 +87,32 @@ public static class BatchNormReinsertion
     /// Inserts a normaliser after every candidate layer, with running statistics measured on
     /// <paramref name="calibration"/> by one pass through <paramref name="model"/>.
     /// </summary>
-    public static BatchNormPreparation Insert(OnnxModel model, IEnumerable<Batch> calibration, OpRegistry? registry = null)
+    /// <param name="model">The model to fine-tune (usually just pruned).</param>
+    /// <param name="calibration">The samples the statistics are measured on.</param>
+    /// <param name="unpruned">The model before pruning, when there is one: the statistics are then
+    /// those of its layers (same node and value names), restricted to the channels
+    /// <paramref name="keptChannels"/> says each layer kept.</param>
+    /// <param name="keptChannels">For a layer of <paramref name="model"/>, the output channels of
+    /// the same layer in <paramref name="unpruned"/> it kept, in order; null when it kept all.</param>
+    /// <param name="registry">The op registry (default: the built-in one).</param>
+    /// <remarks>
+    /// Measured on the unpruned network, the normalisers are what a BatchNorm kept through pruning
+    /// would be: the identity on every kept channel in eval mode, so the pruned model starts
+    /// unchanged, and in train mode a map of each channel's batch statistics back onto the mean and
+    /// spread that channel had before its inputs were cut. Measured on the pruned network they
+    /// would preserve the damage instead: on resnet20 at 47.5% of MACs the first steps' loss was 9.
+    /// </remarks>
+    public static BatchNormPreparation Insert(OnnxModel model, IEnumerable<Batch> calibration, OnnxModel? unpruned = null,
+        Func<OnnxNode, IReadOnlyList<long>?>? keptChannels = null, OpRegistry? registry = null)
     {
         var layers = Candidates(model, registry);
         if (layers.Count == 0) return new BatchNormPreparation(model, Array.Empty<ReinsertedBatchNorm>());
         registry ??= OpRegistry.Default;
-        var statistics = MeasureOutputs(model, layers, calibration, registry);
+        var statistics = unpruned == null
+            ? MeasureOutputs(model, layers, calibration, registry)
+            : Restrict(MeasureOutputs(unpruned, layers.Select(l => unpruned.Graph.Producer(l.Outputs[0]) ?? throw new ArgumentException(
+                $"the unpruned model has no layer producing '{l.Outputs[0]}'", nameof(unpruned))).ToList(), calibration, registry),
+                layers, keptChannels);
 
         var taken = new HashSet<string>(model.Graph.Initializers.Keys, StringComparer.Ordinal);
         foreach (var node in model.Graph.Nodes) { taken.UnionWith(node.Outputs); taken.UnionWith(node.Inputs); }
@@ -239,6 +259,21 @@ public static class BatchNormReinsertion
             var variance = squares.Select((q, c) => Math.Max(q / count - mean[c] * mean[c], 0)).ToArray();
             return (mean, variance);
         }, StringComparer.Ordinal);
+    }
+
+    /// <summary>Each layer's statistics at the channels it kept.</summary>
+    private static Dictionary<string, (double[] Mean, double[] Variance)> Restrict(Dictionary<string, (double[] Mean, double[] Variance)> full,
+        IReadOnlyList<OnnxNode> layers, Func<OnnxNode, IReadOnlyList<long>?>? keptChannels)
+    {
+        var result = new Dictionary<string, (double[] Mean, double[] Variance)>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            var (mean, variance) = full[layer.Outputs[0]];
+            var kept = keptChannels?.Invoke(layer);
+            result[layer.Outputs[0]] = kept == null ? (mean, variance)
+                : (kept.Select(c => mean[c]).ToArray(), kept.Select(c => variance[c]).ToArray());
+        }
+        return result;
     }
 
     /// <summary>Multiplies every slice of <paramref name="tensor"/> along <paramref name="axis"/> by its factor.</summary>

@@ -58,7 +58,7 @@ public static class Surgery
     private sealed record NewBias(string Node, int BiasInput, string Weight, int OutputAxis, float[] Values);
 
     /// <summary>The positions along one (initializer, axis) that the plan keeps, in order, from the groups that own it.</summary>
-    private static List<long> KeptPositions(IEnumerable<(ChannelGroup Group, ChannelMember Member)> owners, PruningPlan plan)
+    internal static List<long> KeptPositions(IEnumerable<(ChannelGroup Group, ChannelMember Member)> owners, PruningPlan plan)
     {
         var keep = new List<long>();
         foreach (var (group, member) in owners.OrderBy(x => x.Member.Offset))
@@ -67,6 +67,16 @@ public static class Surgery
                     keep.Add(member.Offset + channel * member.Block + k);
         keep.Sort();
         return keep;
+    }
+
+    /// <summary>
+    /// The positions along <paramref name="axis"/> of <paramref name="initializer"/> that
+    /// <paramref name="plan"/> keeps, or null when no group owns that axis (nothing is cut there).
+    /// </summary>
+    public static IReadOnlyList<long>? KeptPositions(DependencyGraph graph, PruningPlan plan, string initializer, int axis)
+    {
+        var owners = graph.Groups.SelectMany(g => g.Members.Where(m => m.Initializer == initializer && m.Axis == axis).Select(m => (Group: g, Member: m))).ToList();
+        return owners.Count == 0 ? null : KeptPositions(owners, plan);
     }
 
     /// <summary>The width of a space after the plan.</summary>

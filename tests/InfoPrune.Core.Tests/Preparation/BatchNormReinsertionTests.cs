@@ -130,6 +130,46 @@ public class BatchNormReinsertionTests
     }
 
     [Fact]
+    public void AfterPruningTheNormalisersKeepThePrunedNetworkInEvalModeAndRestoreTheOriginalChannelsInTrainMode()
+    {
+        // conv (6 channels) → relu → conv (4) → relu → head: prune the first conv to channels 1, 3, 4.
+        var original = new TestModelBuilder(13, seed: 5).Input("x", "N", 3, 6, 6).Output("y", "N", 2, 6, 6)
+            .Weight("w1", new long[] { 6, 3, 3, 3 }).Weight("b1", new long[] { 6 })
+            .Weight("w2", new long[] { 4, 6, 1, 1 }).Weight("b2", new long[] { 4 })
+            .Weight("w3", new long[] { 2, 4, 1, 1 })
+            .Node("Conv", new[] { "x", "w1", "b1" }, new[] { "a" }, ("pads", new long[] { 1, 1, 1, 1 }))
+            .Node("Relu", new[] { "a" }, new[] { "a2" })
+            .Node("Conv", new[] { "a2", "w2", "b2" }, new[] { "c" })
+            .Node("Relu", new[] { "c" }, new[] { "c2" })
+            .Node("Conv", new[] { "c2", "w3" }, new[] { "y" })
+            .Build();
+        var graph = InfoPrune.Core.Graph.DependencyGraph.Analyze(original);
+        var group = graph.Groups.Single(g => g.Size == 6);
+        var plan = new InfoPrune.Core.Pruning.PruningPlan(new[] { new InfoPrune.Core.Pruning.GroupDecision(group.Id, new[] { 1, 3, 4 }, "test") });
+        var pruned = InfoPrune.Core.Pruning.Surgery.Apply(graph, plan);
+        var calibration = RandomBatches(8, 64, new long[] { 3, 6, 6 }, seed: 1).ToList();
+
+        var prepared = BatchNormReinsertion.Insert(pruned, calibration, original,
+            layer => InfoPrune.Core.Pruning.Surgery.KeptPositions(graph, plan, layer.Inputs[1], 0));
+
+        // Eval mode: the pruned network exactly as it was.
+        var probe = RandomBatches(1, 8, new long[] { 3, 6, 6 }, seed: 2).Single();
+        Assert.True(MaxDifference(Run(pruned, probe), Run(prepared.Model, probe)) < 1e-5);
+        // The first layer kept its channels, so its normaliser holds the original's statistics of channels 1, 3, 4.
+        var first = prepared.Inserted.Single(bn => bn.LayerOutput == "a");
+        var fullMean = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[first.Mean].ToFloatArray();
+        Assert.Equal(new[] { fullMean[1], fullMean[3], fullMean[4] }, prepared.Model.Graph.Initializers[first.Mean].ToFloatArray());
+        // The second layer lost inputs: its normaliser maps its channels back onto the spread the
+        // unpruned layer had, so its statistics are the original's, not the pruned layer's.
+        var second = prepared.Inserted.Single(bn => bn.LayerOutput == "c");
+        var prunedOnly = BatchNormReinsertion.Insert(pruned, calibration);
+        var prunedVariance = prunedOnly.Model.Graph.Initializers[prunedOnly.Inserted.Single(bn => bn.LayerOutput == "c").Variance].ToFloatArray();
+        var originalVariance = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[second.Variance].ToFloatArray();
+        Assert.Equal(originalVariance, prepared.Model.Graph.Initializers[second.Variance].ToFloatArray());
+        Assert.NotEqual(prunedVariance, originalVariance);
+    }
+
+    [Fact]
     public void ALayerWhoseWeightIsSharedIsLeftAlone()
     {
         var model = new TestModelBuilder(13, seed: 3).Input("x", "N", 2, 4, 4).Output("y", "N", 2, 4, 4)
