@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # One-time machine set-up for InfoPrune on Debian 12 (idempotent: installs only what is missing).
 #   - dataset-fashion-mnist: the data the sample, the tests and the benchmarks use.
+#   - libonnx-testdata: the ONNX project's backend node tests, which the conformance tests run
+#     through the executor (tests/InfoPrune.Core.Tests/Conformance).
 #   - python3-torch + libopenblas0-openmp: only for the PyTorch baselines in bench/ (pass --bench).
 # The .NET SDK is assumed present; NuGet packages come with the first build.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist)
+packages=(dataset-fashion-mnist libonnx-testdata)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch libopenblas0-openmp)
 fi

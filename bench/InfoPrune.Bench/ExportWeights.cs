@@ -18,8 +18,16 @@ internal static class ExportWeights
     public static int Run(string modelPath, string outPath)
     {
         var graph = OnnxModel.Load(modelPath).Graph;
-        var ordered = graph.Nodes.SelectMany(n => n.Inputs)
-            .Where(graph.Initializers.ContainsKey)
+        // PyTorch's exporter stores equal parameters once and gives the other name by an Identity
+        // (resnet20_bn: each projection shortcut's BN shift is `Identity(layerN.0.bn2.bias)`). The
+        // module has both parameters, so the copy is written under its own name, where it is read.
+        var aliases = graph.Nodes
+            .Where(n => n.OpType == "Identity" && n.Domain.Length == 0 && n.Inputs.Count == 1 && n.Outputs.Count == 1
+                        && graph.Initializers.ContainsKey(n.Inputs[0]))
+            .ToDictionary(n => n.Outputs[0], n => n.Inputs[0], StringComparer.Ordinal);
+        var ordered = graph.Nodes.Where(n => !aliases.ContainsKey(n.Outputs.FirstOrDefault() ?? ""))
+            .SelectMany(n => n.Inputs)
+            .Where(name => graph.Initializers.ContainsKey(name) || aliases.ContainsKey(name))
             .Concat(graph.Initializers.Keys)   // any initializer no node reads, last
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -33,7 +41,7 @@ internal static class ExportWeights
                 // Stored, not deflated: a few hundred KB, and np.load reads either.
                 var entry = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression);
                 using var stream = entry.Open();
-                WriteNpy(stream, graph.Initializers[name]);
+                WriteNpy(stream, graph.Initializers[aliases.GetValueOrDefault(name, name)]);
             }
         }
         File.Move(temp, outPath, overwrite: true);

@@ -21,7 +21,7 @@ internal static class WidthTableBench
         var cacheFolder = options.Get("cache", "");
         var graph = DependencyGraph.Analyze(OnnxModel.Load(path));
         var cache = LatencyCache.Open(MachineIdentity.Current, cacheFolder.Length > 0 ? cacheFolder : null);
-        var table = WidthLatencyTable.Measure(graph, graph.PrunableGroups, g => ConstraintsPolicy.Default.MinimumKept(g.Size), settings, cache);
+        var table = WidthLatencyTable.Measure(graph, graph.PrunableGroups, g => ConstraintsPolicy.Default.MinimumKept(g), settings, cache);
         cache.Save(MachineIdentity.Current);
         var rounding = table.ChannelWidths();
         Console.WriteLine($"# {Path.GetFileName(path)}: {table.ProbesMeasured} probes timed, {table.ProbesReused} reused, {table.Seconds:0.0} s; {MachineIdentity.Current.Description}");

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Tool.Commands;
 
@@ -19,6 +21,7 @@ public static class Cli
     {
         var rich = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var context = new ToolContext(output, error, rich, datasets);
+        using var stop = context.Stop;
         var globals = new GlobalOptions();
         var root = new RootCommand("InfoPrune: information-theoretic structural pruning of ONNX models.")
         {
@@ -36,11 +39,16 @@ public static class Cli
             parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                // System.CommandLine's own messages, without the help text: help on stdout would
-                // corrupt the output of --json callers.
-                foreach (var parseError in parse.Errors) error.WriteLine(parseError.Message);
+                // System.CommandLine's own messages as canonical lines, without the help text: help
+                // on stdout would corrupt the output of --json callers, and MSBuild and CI pick up
+                // IP lines like every other error.
+                foreach (var parseError in parse.Errors)
+                    error.WriteLine(new Diagnostic(ParseErrorCode(parse, parseError), parseError.Message).ToCanonicalString());
                 return ExitCodes.BadInput;
             }
+            // SIGTERM (CI runners, docker stop) and Ctrl+C stop a run the same way.
+            using var terminate = OnSignal(PosixSignal.SIGTERM, context, error);
+            using var interrupt = OnSignal(PosixSignal.SIGINT, context, error);
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (Unwrap(ex) is OperationCanceledException)
@@ -64,6 +72,49 @@ public static class Cli
             if (debug) error.WriteLine(ex);
             return ExitCodes.Internal;
         }
+    }
+
+    private static PosixSignalRegistration? OnSignal(PosixSignal signal, ToolContext context, TextWriter error)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, received =>
+            {
+                if (context.Stop.Cooperative)
+                {
+                    // The command stops between steps and removes what it started.
+                    received.Cancel = true;
+                    context.Stop.Request();
+                    return;
+                }
+                // A command that only reads has nothing to clean up: end now, as documented.
+                received.Cancel = true;
+                error.WriteLine(new Diagnostic(GeneralErrors.Cancelled, $"stopped by {signal}; no output was written").ToCanonicalString());
+                error.Flush();
+                Environment.Exit(ExitCodes.BadInput);
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The code of one parse error: a token nothing accepts (IP0014), something required that is
+    /// absent (IP0015), or a value that is malformed or out of range (IP0002).
+    /// </summary>
+    private static ErrorCode ParseErrorCode(ParseResult parse, ParseError parseError)
+    {
+        if (parse.UnmatchedTokens.Any(t => parseError.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+            return GeneralErrors.UnknownArgument;
+        return parseError.SymbolResult switch
+        {
+            CommandResult => GeneralErrors.MissingArgument,
+            OptionResult { Tokens.Count: 0 } => GeneralErrors.MissingArgument,
+            ArgumentResult { Tokens.Count: 0 } => GeneralErrors.MissingArgument,
+            _ => GeneralErrors.BadArgument,
+        };
     }
 
     private static Exception Unwrap(Exception ex)

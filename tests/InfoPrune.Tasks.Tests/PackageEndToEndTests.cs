@@ -63,6 +63,14 @@ public sealed class PackageEndToEndTests : IDisposable
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.DoesNotContain("InfoPrune: lenet5.onnx", again.Output);
 
+        // Another configuration prunes nothing: the result comes from the project's cache, byte for byte.
+        var release = DotnetCli.Run(app, new[] { "build", "-c", "Release", "-nodeReuse:false", "-tl:off" }, env);
+        Assert.True(release.ExitCode == 0, release.ToString());
+        Assert.Contains("from the cache", release.Output);
+        Assert.DoesNotContain("[fine-tune]", release.Output);
+        Assert.Equal(File.ReadAllBytes(pruned.FullName),
+            File.ReadAllBytes(Path.Combine(app, "bin", "Release", "net10.0", "models", "lenet5.onnx")));
+
         var gate = DotnetCli.Run(app, new[] { "build", "-nodeReuse:false", "-tl:off", "-p:GateMinAccuracy=0.999" }, env);
         Assert.NotEqual(0, gate.ExitCode);
         Assert.Matches(@"error IP1\d{3}: .*99\.90%", gate.Output);
@@ -89,6 +97,10 @@ public sealed class PackageEndToEndTests : IDisposable
         using var zip = ZipFile.OpenRead(path);
         var names = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains($"tools/net10.0/{rid}/dotnet-infoprune.dll", names);
+        // libtorch's Python bindings, TorchBind test library and Android backend are never loaded by a .NET tool.
+        foreach (var unused in new[] { "libtorch_python", "libtorchbind_test", "libnnapi_backend" })
+            Assert.DoesNotContain(names, n => Path.GetFileName(n).StartsWith(unused, StringComparison.Ordinal));
+        CheckReadmeAndLicense(zip);
         // Only this RID's natives: nothing under runtimes/ for other platforms.
         Assert.DoesNotContain(names, n => n.Contains("/runtimes/", StringComparison.Ordinal));
         if (rid == "linux-x64")
@@ -108,6 +120,8 @@ public sealed class PackageEndToEndTests : IDisposable
         using var zip = ZipFile.OpenRead(path);
         var names = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("tasks/net10.0/InfoPrune.Tasks.dll", names);
+        CheckReadmeAndLicense(zip);
+        CheckLoadableByNetFrameworkMSBuild(zip.GetEntry("tasks/net472/InfoPrune.Tasks.dll"));
         foreach (var folder in new[] { "build", "buildTransitive" })
         {
             Assert.Contains($"{folder}/InfoPrune.MSBuild.props", names);
@@ -115,6 +129,40 @@ public sealed class PackageEndToEndTests : IDisposable
         }
         Assert.DoesNotContain(names, n => n.StartsWith("lib/", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n.Contains("Microsoft.Build", StringComparison.Ordinal));
+    }
+
+    private static void CheckReadmeAndLicense(ZipArchive zip)
+    {
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(nuspecEntry.Open());
+        var nuspec = reader.ReadToEnd();
+        Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+        Assert.Contains("<readme>PACKAGE.md</readme>", nuspec);
+        Assert.NotNull(zip.GetEntry("PACKAGE.md"));
+    }
+
+    /// <summary>
+    /// What Linux can check of Visual Studio's load path: the package has a task assembly built for
+    /// .NET Framework 4.7.2 whose references are all assemblies .NET Framework MSBuild provides.
+    /// </summary>
+    private static void CheckLoadableByNetFrameworkMSBuild(ZipArchiveEntry? entry)
+    {
+        Assert.NotNull(entry);
+        using var stream = entry!.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var framework = metadata.GetAssemblyDefinition().GetCustomAttributes()
+            .Select(h => metadata.GetCustomAttribute(h))
+            .Select(a => System.Text.Encoding.UTF8.GetString(metadata.GetBlobBytes(a.Value)))
+            .FirstOrDefault(v => v.Contains(".NETFramework", StringComparison.Ordinal));
+        Assert.NotNull(framework);
+        Assert.Contains(".NETFramework,Version=v4.7.2", framework);
+        var references = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).ToList();
+        Assert.All(references, r => Assert.True(r is "mscorlib" or "System" or "System.Core" or "System.Xml" || r.StartsWith("Microsoft.Build", StringComparison.Ordinal),
+            $"the net472 task references {r}, which .NET Framework MSBuild may not provide"));
     }
 
     /// <summary>The sources that make the two packages, without anyone's bin/ or obj/.</summary>

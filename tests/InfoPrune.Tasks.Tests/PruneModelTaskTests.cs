@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Build.Framework;
 using InfoPrune.Tasks.Tests.Support;
 using static InfoPrune.Tasks.Tests.Support.ShellScript;
 
@@ -15,9 +16,11 @@ public sealed class PruneModelTaskTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    private string ModelPath => Path.Combine(_folder, "my models", "net.onnx");
+
     private PruneModel NewTask(string toolBody)
     {
-        var model = Path.Combine(_folder, "my models", "net.onnx");
+        var model = ModelPath;
         var policy = Path.Combine(_folder, "my models", "prune policy.json");
         Directory.CreateDirectory(Path.GetDirectoryName(model)!);
         File.WriteAllText(model, "model");
@@ -129,6 +132,114 @@ public sealed class PruneModelTaskTests : IDisposable
         Assert.Equal(expectedCode, error.Code);
         Assert.Equal(task.Model, error.File);
         Assert.Contains($"exited with code {exitCode}", error.Message);
+    }
+
+    [Fact]
+    public void AFailureWithoutDiagnosticPointsAtTheItemsLineAndQuotesTheLastOutput()
+    {
+        var task = NewTask("echo 'Segmentation fault in libtorch' >&2\nexit 139\n");
+        task.ItemLocation = "/src/app/App.csproj|14";
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("IP9000", "/src/app/App.csproj", 14), (error.Code, error.File, error.LineNumber));
+        Assert.EndsWith("Last output: Segmentation fault in libtorch", error.Message);
+    }
+
+    [Fact]
+    public void AGateFailureAtTheModelPointsAtTheGateLineOfThePolicy()
+    {
+        var task = NewTask($"echo {Quote(ModelPath + ": error IP1002: pruned model accuracy 80.00% dropped 8.00 points")}\nexit 3\n");
+        File.WriteAllText(task.Policy, "{\n  \"version\": 1,\n  \"gate\": { \"maxDrop\": 0.02 }\n}\n");
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("IP1002", task.Policy, 3), (error.Code, error.File, error.LineNumber));
+        Assert.StartsWith("pruned model accuracy 80.00% dropped 8.00 points", error.Message);
+    }
+
+    [Fact]
+    public void AMinAccuracyFailureSetByTheItemPointsAtTheItem()
+    {
+        var task = NewTask($"echo {Quote(ModelPath + ": error IP1001: pruned model accuracy 80.00% is below the gate's minAccuracy 99.00%")}\nexit 3\n");
+        task.MinAccuracy = "0.99";
+        task.ItemLocation = "/src/app/App.csproj|21";
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("IP1001", "/src/app/App.csproj", 21), (error.Code, error.File, error.LineNumber));
+    }
+
+    [Theory]
+    [InlineData("Run \"dotnet tool restore\" to make the \"dotnet-infoprune\" command available.", "IP0006")]
+    [InlineData("Could not execute because the specified command or file was not found.", "IP0007")]
+    [InlineData("  * You intended to execute a .NET program, but dotnet-infoprune does not exist.", "IP0007")]
+    public void TheDotnetHostsOwnHintBecomesAnErrorCode(string hostLine, string expectedCode)
+    {
+        var (code, text) = PruneModel.Explain(1, viaLocalTool: true, new[] { hostLine });
+
+        Assert.Equal(expectedCode, code);
+        Assert.Contains(hostLine.Trim(), text);
+    }
+
+    [Fact]
+    public void TheHostsHintIsNotTrustedWhenAToolPathIsGiven()
+    {
+        // With InfoPruneToolPath the host does not resolve a tool command, so the words mean something else.
+        var (code, _) = PruneModel.Explain(1, viaLocalTool: false, new[] { "Run \"dotnet tool restore\"" });
+
+        Assert.Equal("IP9000", code);
+    }
+
+    [Fact]
+    public void ProgressOnTheErrorStreamIsLoggedAtHighImportance()
+    {
+        var task = NewTask("echo 'infoprune: [fine-tune] epoch 1/2' >&2\necho 'summary line'\n");
+
+        Assert.True(task.Execute(), _engine.Log);
+
+        Assert.Equal(MessageImportance.High, _engine.Messages.Single(m => m.Message == "infoprune: [fine-tune] epoch 1/2").Importance);
+        Assert.Equal(MessageImportance.High, _engine.Messages.Single(m => m.Message == "summary line").Importance);
+    }
+
+    [Fact]
+    public void TheSameToolVersionGivesNoWarningAndBuildMetadataIsIgnored()
+    {
+        var task = NewTask("echo 'infoprune: dotnet-infoprune 0.1.0+0123abcd pruning net.onnx' >&2\n");
+
+        Assert.True(task.Execute(), _engine.Log);
+
+        Assert.Empty(_engine.Warnings);
+    }
+
+    [Theory]
+    [InlineData("## InfoPrune: net.onnx — ✅ pruned\n", "App", "## InfoPrune: App · net.onnx — ✅ pruned\n")]
+    [InlineData("## InfoPrune: net.onnx\n", null, "## InfoPrune: net.onnx\n")]
+    [InlineData("# something else\n", "App", "# something else\n")]
+    public void StepSummaryHeadingsNameTheProject(string markdown, string? project, string expected) =>
+        Assert.Equal(expected, PruneModel.WithProjectInHeading(markdown, project));
+
+    [Fact]
+    public void ItemLocationsFindTheElementThatIncludesTheItemOrTheOnlyOne()
+    {
+        var project = Path.Combine(_folder, "App.csproj");
+        File.WriteAllText(project, """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup>
+                <PruneModel Include="models/a.onnx;models\b.onnx" Policy="p.json" />
+                <PruneModel
+                    Include="models/c.onnx" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        Assert.Equal(3, ItemLocations.FindLine(project, "PruneModel", "models/b.onnx"));
+        Assert.Equal(4, ItemLocations.FindLine(project, "PruneModel", "models\\c.onnx"));
+        Assert.Equal(0, ItemLocations.FindLine(project, "PruneModel", "models/wildcard-made.onnx"));
+        Assert.Equal(0, ItemLocations.FindLine(Path.Combine(_folder, "absent.csproj"), "PruneModel", "models/a.onnx"));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Tool.Tests.Support;
 
 namespace InfoPrune.Tool.Tests;
@@ -19,7 +18,7 @@ public class AnalyzeCommandTests : IDisposable
         var (images, labels) = FashionSubset.Write(_directory, "t10k", 1000);
         var output = Path.Combine(_directory, "analysis");
 
-        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+        var result = CliRun.Invoke("analyze", TestModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
             "--samples", "500", "--eval-samples", "500", "--steps", "5", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -48,7 +47,7 @@ public class AnalyzeCommandTests : IDisposable
         var (images, labels) = FashionSubset.Write(_directory, "t10k", 300);
         var output = Path.Combine(_directory, "text");
 
-        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+        var result = CliRun.Invoke("analyze", TestModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
             "--samples", "300", "--eval-samples", "300", "--steps", "3", "--seeds", "1");
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -83,7 +82,7 @@ public class AnalyzeCommandTests : IDisposable
         var (images, labels) = FashionSubset.Write(_directory, "t10k", 200);
         var output = Path.Combine(_directory, "narrow");
 
-        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
+        var result = CliRun.Invoke("analyze", TestModels.Path("mlp.onnx"), "--images", images, "--labels", labels, "--out", output,
             "--samples", "100", "--eval-samples", "100", "--steps", "3", "--seeds", "1",
             "--layers", "/fc2/", "--measures", "mutual-information,kl-selectivity", "--json");
 
@@ -106,7 +105,7 @@ public class AnalyzeCommandTests : IDisposable
     {
         var (images, labels) = FashionSubset.Write(_directory, "t10k", 200);
 
-        var result = CliRun.Invoke("analyze", SharedModels.Path("mlp.onnx"), "--images", images, "--labels", labels,
+        var result = CliRun.Invoke("analyze", TestModels.Path("mlp.onnx"), "--images", images, "--labels", labels,
             "--out", Path.Combine(_directory, "none"), "--layers", "/nope/", "/fc3/", "/fc1/");
 
         Assert.True(result.ExitCode == 2, result.ToString());

@@ -1,4 +1,3 @@
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Core.Validation;
 using InfoPrune.Tool.Tests.Support;
 
@@ -13,7 +12,7 @@ public class ErrorHandlingTests
     }
 
     private static string[] EvalArgs(params string[] extra) =>
-        new[] { "eval", SharedModels.Path("mlp.onnx"), "--images", FashionMnist.TestImages, "--labels", FashionMnist.TestLabels }
+        new[] { "eval", TestModels.Path("mlp.onnx"), "--images", FashionMnist.TestImages, "--labels", FashionMnist.TestLabels }
             .Concat(extra).ToArray();
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Tool.Tests.Support;
 
 namespace InfoPrune.Tool.Tests;
@@ -7,7 +6,7 @@ namespace InfoPrune.Tool.Tests;
 public class EvalCommandTests
 {
     private static string[] EvalArgs(string model, string runtime, params string[] extra) =>
-        new[] { "eval", SharedModels.Path(model), "--images", FashionMnist.TestImages, "--labels", FashionMnist.TestLabels, "--runtime", runtime }
+        new[] { "eval", TestModels.Path(model), "--images", FashionMnist.TestImages, "--labels", FashionMnist.TestLabels, "--runtime", runtime }
             .Concat(extra).ToArray();
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Tool.Tests.Support;
 
 namespace InfoPrune.Tool.Tests;
@@ -80,7 +79,7 @@ public class InspectCommandTests
     [InlineData("resnet20.onnx", 272_186 - 784)]
     public void ParameterCountMatchesTheExportedNetwork(string file, long expected)
     {
-        var result = CliRun.Invoke("inspect", SharedModels.Path(file), "--json");
+        var result = CliRun.Invoke("inspect", TestModels.Path(file), "--json");
 
         Assert.Equal(expected, result.Json().GetProperty("parameters").GetInt64());
     }
@@ -88,7 +87,7 @@ public class InspectCommandTests
     [Fact]
     public void RedirectedTextOutputIsPlainTables()
     {
-        var result = CliRun.Invoke("inspect", SharedModels.Path("mlp.onnx"));
+        var result = CliRun.Invoke("inspect", TestModels.Path("mlp.onnx"));
 
         Assert.Contains("Parameters  266,610", result.Out);
         Assert.Contains("Gemm", result.Out);
@@ -101,7 +100,7 @@ public class InspectCommandTests
     [Fact]
     public void MlpMacsAreTheThreeGemms()
     {
-        var result = CliRun.Invoke("inspect", SharedModels.Path("mlp.onnx"), "--json");
+        var result = CliRun.Invoke("inspect", TestModels.Path("mlp.onnx"), "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
@@ -115,7 +114,7 @@ public class InspectCommandTests
     [Fact]
     public void LeNetMacsPerLayerAreTracedAtBatchOne()
     {
-        var result = CliRun.Invoke("inspect", SharedModels.Path("lenet5.onnx"), "--json");
+        var result = CliRun.Invoke("inspect", TestModels.Path("lenet5.onnx"), "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var layers = result.Json().GetProperty("layers").EnumerateArray()
@@ -133,7 +132,7 @@ public class InspectGroupsTests
     [Fact]
     public void InspectJsonListsChannelGroupsWithWhyFrozen()
     {
-        var result = CliRun.Invoke("inspect", InfoPrune.Core.Tests.Support.SharedModels.Path("resnet20_bn.onnx"), "--json");
+        var result = CliRun.Invoke("inspect", TestModels.Path("resnet20_bn.onnx"), "--json");
         Assert.Equal(0, result.ExitCode);
         var groups = result.Json().GetProperty("groups").EnumerateArray().ToList();
         Assert.Equal(13, groups.Count);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using InfoPrune.Core.Onnx;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Tool.Tests.Support;
 
 namespace InfoPrune.Tool.Tests;
@@ -8,7 +7,7 @@ namespace InfoPrune.Tool.Tests;
 /// <summary>The whole pipeline on lenet5 with small real-data subsets, run in-process like the CLI.</summary>
 public class PruneCommandTests
 {
-    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5", string methodOptions = "")
+    private static (string Folder, string Policy) Setup(string gate, int epochs = 1, string method = "l1", string target = "\"macs\": 0.5", string methodOptions = "", string extra = "")
     {
         var folder = Directory.CreateTempSubdirectory("infoprune-prune").FullName;
         var (trainImages, trainLabels) = FashionSubset.Write(folder, "train", 512);
@@ -25,7 +24,7 @@ public class PruneCommandTests
           "target": { {{target}} },
           "fineTune": { "epochs": {{epochs}}, "batchSize": 64, "optimizer": { "name": "adam", "lr": 0.0005 } },
           "gate": {{gate}},
-          "seed": 7
+          "seed": 7{{extra}}
         }
         """);
         return (folder, policy);
@@ -36,9 +35,9 @@ public class PruneCommandTests
     {
         var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
         var output = Path.Combine(folder, "out.onnx");
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(new FileInfo(output).Length < new FileInfo(SharedModels.Path("lenet5.onnx")).Length);
+        Assert.True(new FileInfo(output).Length < new FileInfo(TestModels.Path("lenet5.onnx")).Length);
 
         var pruned = OnnxModel.Load(output);
         Assert.Equal("l1", pruned.Metadata["infoprune.method"]);
@@ -59,13 +58,62 @@ public class PruneCommandTests
     }
 
     [Fact]
+    public void ReinsertedBatchNormIsListedTrainedAndFoldedAwayFromTheWrittenModel()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var layers = report.RootElement.GetProperty("batchNormLayers").EnumerateArray().Select(e => e.GetString()).ToArray();
+        // Both convolutions and the two hidden Gemms; never the classifier head.
+        Assert.Equal(4, layers.Length);
+        Assert.Contains("/conv1/Conv", layers);
+        Assert.DoesNotContain("/fc3/Gemm", layers);
+        Assert.Contains("BatchNorm re-inserted after 4 layer(s)", File.ReadAllText(output + ".report.md"));
+        var written = OnnxModel.Load(output);
+        Assert.DoesNotContain(written.Graph.Nodes, n => n.OpType == "BatchNormalization");
+        Assert.Equal(OnnxModel.Load(TestModels.Path("lenet5.onnx")).Graph.Nodes.Select(n => n.OpType), written.Graph.Nodes.Select(n => n.OpType));
+        // Parity is ONNX Runtime on the written file against the trained network with its normalisers.
+        Assert.True(report.RootElement.GetProperty("parityMaxAbsDifference").GetDouble() <= 1e-4);
+    }
+
+    [Fact]
+    public void IterativePruningReachesTheTargetInStepsAndTrainsTheSameStepsAsOneShot()
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 0.9 }""", target: "\"macs\": 0.3", extra: ",\n  \"steps\": 3");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var root = report.RootElement;
+        Assert.Equal(3, root.GetProperty("pruningSteps").GetInt32());
+        var steps = root.GetProperty("steps").EnumerateArray().Select(e => e.GetProperty("step").GetString()).ToArray();
+        Assert.Equal(new[] { "plan (step 1/3)", "plan (step 2/3)", "plan (step 3/3)" }, steps.Where(s => s!.StartsWith("plan")));
+        Assert.Equal(3, steps.Count(s => s!.StartsWith("fine-tune")));
+        var macs = root.GetProperty("after").GetProperty("macs").GetInt64();
+        Assert.True(macs <= root.GetProperty("before").GetProperty("macs").GetInt64() * 0.3 * 1.02, $"kept {macs} MACs");
+        // 512 samples in batches of 64, one epoch: 8 steps in all, shared between the three pruning steps.
+        Assert.Equal(8, root.GetProperty("fineTune").GetProperty("steps").GetInt32());
+        // Each group reports its final width in the written model.
+        var written = DependencyGraphWidths(output);
+        foreach (var group in root.GetProperty("groups").EnumerateArray().Where(g => g.GetProperty("prunable").GetBoolean()))
+            Assert.Equal(written[group.GetProperty("name").GetString()!], group.GetProperty("channelsAfter").GetInt32());
+    }
+
+    private static Dictionary<string, int> DependencyGraphWidths(string model) =>
+        InfoPrune.Core.Graph.DependencyGraph.Analyze(OnnxModel.Load(model)).Groups.GroupBy(g => g.Name).ToDictionary(g => g.Key, g => g.First().Size);
+
+    [Fact]
     public void UnreachableMinAccuracyFailsWithBothNumbersAndWritesNoModel()
     {
         var (folder, policy) = Setup("""{ "minAccuracy": 0.999 }""", epochs: 0);
         var output = Path.Combine(folder, "out.onnx");
         // A model left by an earlier, passing run must not survive a failed one.
         File.WriteAllBytes(output, new byte[] { 1, 2, 3 });
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("error IP1001", result.Error);
         Assert.Matches(@"accuracy \d+\.\d\d% is below the gate's minAccuracy 99\.90%", result.Error);
@@ -83,15 +131,17 @@ public class PruneCommandTests
             methodOptions: ", \"crossLayer\": true");
         var output = Path.Combine(folder, "out.onnx");
 
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"{policy}: warning IP0545: method 'mutual-information' ranks units across layers", result.Error);
         Assert.Matches(@"warning IP0531: the target keeps 0\.002 of the parameters, but the plan keeps 0\.01\d", result.Error);
         using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
         var warnings = report.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
-        Assert.Equal(2, warnings.Length);
+        // The third: the default calibration.samples (2048) is more than the 512 training samples here.
+        Assert.Equal(3, warnings.Length);
         Assert.Contains(warnings, w => w.Contains("IP0531"));
+        Assert.Contains(warnings, w => w.Contains("IP0319"));
         var markdown = File.ReadAllText(output + ".report.md");
         Assert.Contains("IP0545", markdown);
         Assert.Contains("IP0531", markdown);
@@ -105,7 +155,7 @@ public class PruneCommandTests
         File.WriteAllText(policy, text);
         var output = Path.Combine(folder, "out.onnx");
 
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var warnings = result.Error.Split('\n').Where(l => l.Contains("warning IP0532")).ToArray();
@@ -120,7 +170,7 @@ public class PruneCommandTests
         var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);
         var output = Path.Combine(folder, "out.onnx");
 
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("warning", result.Error);
@@ -131,7 +181,7 @@ public class PruneCommandTests
     {
         var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0);
         var output = Path.Combine(folder, "out.onnx");
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--min-accuracy", "0.999");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--min-accuracy", "0.999");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("IP1001", result.Error);
     }
@@ -142,8 +192,8 @@ public class PruneCommandTests
         var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
         var first = Path.Combine(folder, "a.onnx");
         var second = Path.Combine(folder, "b.onnx");
-        Assert.Equal(0, CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", first, "--no-latency", "--threads", "2").ExitCode);
-        Assert.Equal(0, CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", second, "--no-latency", "--threads", "2").ExitCode);
+        Assert.Equal(0, CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", first, "--no-latency", "--threads", "2").ExitCode);
+        Assert.Equal(0, CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", second, "--no-latency", "--threads", "2").ExitCode);
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
     }
 
@@ -152,7 +202,7 @@ public class PruneCommandTests
     {
         var (folder, policy) = Setup("""{ "maxDrop": 0.5 }""");
         File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"batchSize\": 64", "\"batchSize\": -64"));
-        var result = CliRun.Invoke("prune", SharedModels.Path("lenet5.onnx"), "--policy", policy, "--out", Path.Combine(folder, "x.onnx"));
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", Path.Combine(folder, "x.onnx"));
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(@"policy\.json\(\d+,\d+\): error IP04\d\d: fineTune\.batchSize", result.Error);
     }
@@ -188,7 +238,7 @@ public class PruneCancellationTests
         // Cancel as soon as training reports progress, as Ctrl+C would mid-run.
         var progress = new InlineProgress(p => { if (p.Step == "fine-tune") cancellation.Cancel(); });
         var pipeline = new InfoPrune.Core.Pipeline.PrunePipeline(progress);
-        var request = new InfoPrune.Core.Pipeline.PruneRequest(SharedModels.Path("lenet5.onnx"), policy) { OutputPath = output, MeasureLatency = false, Threads = 2 };
+        var request = new InfoPrune.Core.Pipeline.PruneRequest(TestModels.Path("lenet5.onnx"), policy) { OutputPath = output, MeasureLatency = false, Threads = 2 };
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Run(request, cancellation.Token));

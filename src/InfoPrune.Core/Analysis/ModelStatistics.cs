@@ -27,7 +27,7 @@ public sealed class ModelStatistics
     /// <summary>The channel groups (prunable or frozen, with reasons); null when the model cannot be traced.</summary>
     public IReadOnlyList<ChannelGroup>? Groups { get; private init; }
 
-    private ModelStatistics(OnnxModel model, IReadOnlyList<UnsupportedOperator> unsupported,
+    private ModelStatistics(OnnxModel model, OpRegistry registry, IReadOnlyList<UnsupportedOperator> unsupported,
         IReadOnlyList<LayerCost>? layers, string? macsUnavailableReason)
     {
         Inputs = model.Graph.Inputs;
@@ -37,7 +37,7 @@ public sealed class ModelStatistics
             .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToArray();
-        ParameterCount = ParameterCounter.Count(model.Graph);
+        ParameterCount = ParameterCounter.Count(model.Graph, registry);
         Unsupported = unsupported;
         Layers = layers;
         MacsUnavailableReason = macsUnavailableReason;
@@ -52,11 +52,11 @@ public sealed class ModelStatistics
         registry ??= OpRegistry.Default;
         var unsupported = registry.FindUnsupported(model.Graph);
         if (unsupported.Count > 0)
-            return new ModelStatistics(model, unsupported, null, "the model uses unsupported operators");
+            return new ModelStatistics(model, registry, unsupported, null, "the model uses unsupported operators");
         var reason = MacCounter.WhyNotTraceable(model.Graph);
         if (reason != null)
-            return new ModelStatistics(model, unsupported, null, reason);
+            return new ModelStatistics(model, registry, unsupported, null, reason);
         var graph = DependencyGraph.Analyze(model, registry);
-        return new ModelStatistics(model, unsupported, MacCounter.Trace(model, registry), null) { Groups = graph.Groups };
+        return new ModelStatistics(model, registry, unsupported, MacCounter.Trace(model, registry), null) { Groups = graph.Groups };
     }
 }

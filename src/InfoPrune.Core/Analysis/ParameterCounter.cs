@@ -1,4 +1,5 @@
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
 
 namespace InfoPrune.Core.Analysis;
 
@@ -22,13 +23,14 @@ namespace InfoPrune.Core.Analysis;
 public static class ParameterCounter
 {
     /// <summary>The parameter tensors: counted initializers, plus one entry per Identity alias of one.</summary>
-    public static IReadOnlyList<OnnxTensor> WeightTensors(OnnxGraph graph)
+    public static IReadOnlyList<OnnxTensor> WeightTensors(OnnxGraph graph, OpRegistry? registry = null)
     {
-        var statistics = RunningStatistics(graph);
+        registry ??= OpRegistry.Default;
+        var statistics = RunningStatistics(graph, registry);
         bool IsWeight(OnnxTensor t) => t.IsFloatingPoint && !statistics.Contains(t.Name);
 
         var weights = graph.Initializers.Values.Where(IsWeight).ToList();
-        foreach (var node in graph.Nodes.Where(n => IsDefault(n, "Identity") && n.HasInput(0) && n.Outputs.Count > 0))
+        foreach (var node in graph.Nodes.Where(n => registry.FindAtAnyOpset(n)?.ForwardsInput(n) == true && n.HasInput(0) && n.Outputs.Count > 0))
         {
             if (graph.Initializers.TryGetValue(node.Inputs[0], out var source) && IsWeight(source) && !statistics.Contains(node.Outputs[0]))
                 weights.Add(source);
@@ -37,18 +39,16 @@ public static class ParameterCounter
     }
 
     /// <summary>Total element count of <see cref="WeightTensors"/>.</summary>
-    public static long Count(OnnxGraph graph) => WeightTensors(graph).Sum(t => t.ElementCount);
+    public static long Count(OnnxGraph graph, OpRegistry? registry = null) => WeightTensors(graph, registry).Sum(t => t.ElementCount);
 
-    private static HashSet<string> RunningStatistics(OnnxGraph graph)
+    /// <summary>The initializers ops update as state rather than learn (BatchNormalization's running mean and variance).</summary>
+    private static HashSet<string> RunningStatistics(OnnxGraph graph, OpRegistry registry)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in graph.Nodes.Where(n => IsDefault(n, "BatchNormalization")))
-        {
-            if (node.HasInput(3)) names.Add(node.Inputs[3]);
-            if (node.HasInput(4)) names.Add(node.Inputs[4]);
-        }
+        foreach (var node in graph.Nodes)
+            if (registry.FindAtAnyOpset(node) is { } family)
+                foreach (var input in family.StateInputs(node).Where(node.HasInput))
+                    names.Add(node.Inputs[input]);
         return names;
     }
-
-    private static bool IsDefault(OnnxNode node, string opType) => node.OpType == opType && node.Domain.Length == 0;
 }

@@ -55,4 +55,16 @@ public static class DataErrors
 
     /// <summary>Images and labels name the same NPZ file without keys, so both would read the same array.</summary>
     public static readonly ErrorCode AmbiguousNpzArrays = ErrorCode.Input(315);
+
+    /// <summary>Float images hold NaN or infinity: every output and gradient they touch would be NaN.</summary>
+    public static readonly ErrorCode NonFiniteValues = ErrorCode.Input(316);
+
+    /// <summary>An NPZ images file holds several image-shaped arrays and the policy names none of them.</summary>
+    public static readonly ErrorCode SeveralImageArrays = ErrorCode.Input(317);
+
+    /// <summary>A data file is not in the format the policy's data.format names.</summary>
+    public static readonly ErrorCode FormatMismatch = ErrorCode.Input(318);
+
+    /// <summary>Warning: calibration.samples asks for more samples than the calibration split holds; all are used.</summary>
+    public static readonly ErrorCode CalibrationLargerThanData = ErrorCode.Input(319);
 }

@@ -173,6 +173,30 @@ public sealed class LabeledDataset : IDisposable
             problems.Add(images.Problem(DataErrors.WrongArrayKind,
                 $"the images file holds a one-dimensional {images.Format} array of {images.Count} values, one per sample: " +
                 "that is a labels file, not images"));
+        else if (images.ElementType == DataElementType.Float32)
+            CheckFinite(images, problems);
+    }
+
+    /// <summary>
+    /// One NaN or infinity turns every output and gradient it reaches into NaN, which would show up
+    /// much later as a meaningless accuracy or a diverging fine-tune: refuse it here, at its sample.
+    /// </summary>
+    private static void CheckFinite(SampleArray images, DiagnosticBag problems)
+    {
+        var buffer = new float[images.SampleLength];
+        int bad = 0, firstSample = -1, firstValue = -1;
+        float firstBad = 0;
+        for (int i = 0; i < images.Count; i++)
+        {
+            images.CopySample(i, buffer);
+            int at = Array.FindIndex(buffer, v => !float.IsFinite(v));
+            if (at < 0) continue;
+            if (bad++ == 0) (firstSample, firstValue, firstBad) = (i, at, buffer[at]);
+        }
+        if (bad == 0) return;
+        problems.Add(images.Problem(DataErrors.NonFiniteValues,
+            $"{bad} of {images.Count} samples hold NaN or infinity; the first is sample {firstSample} (value {firstValue} of the sample is {firstBad}): " +
+            "clean or drop those samples"));
     }
 
     private static bool CheckLabelsKind(SampleArray labels, DiagnosticBag problems)
@@ -249,7 +273,7 @@ public sealed class LabeledDataset : IDisposable
         if (values.Count != 1 && values.Count != channels)
             problems.Add(images.Problem(DataErrors.BadPreprocessing,
                 $"the preprocessing {name} has {values.Count} values, but the samples {ShapeText.Of(sampleShape)} have {channels} " +
-                $"channel{(channels == 1 ? "" : "s")}: give 1 value or {channels}"));
+                $"channel{(channels == 1 ? "" : "s")}: give {(channels == 1 ? "1 value" : $"1 value or {channels}")}"));
         for (int c = 0; c < values.Count; c++)
         {
             if (!double.IsFinite(values[c]) || (mustBePositive && values[c] <= 0))

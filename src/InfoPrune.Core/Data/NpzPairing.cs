@@ -9,10 +9,18 @@ namespace InfoPrune.Core.Data;
 /// </summary>
 public static class NpzPairing
 {
+    /// <exception cref="Diagnostics.InfoPruneException">
+    /// The images archive holds several image-shaped arrays and none is named (IP0317): reading the
+    /// first would pick one silently.
+    /// </exception>
     public static (string? ImagesArray, string? LabelsArray) Resolve(string imagesPath, string labelsPath, string? imagesArray, string? labelsArray)
     {
         if (imagesArray != null && labelsArray != null) return (imagesArray, labelsArray);
-        if (!SameNpz(imagesPath, labelsPath)) return (imagesArray, labelsArray);
+        if (!SameNpz(imagesPath, labelsPath))
+        {
+            if (imagesArray == null && IsNpz(imagesPath)) ThrowIfSeveralImageArrays(imagesPath, labelsArray: null);
+            return (imagesArray, labelsArray);
+        }
 
         IReadOnlyList<(string Name, DataElementType Type, long[] Dims)> arrays;
         try
@@ -23,9 +31,40 @@ public static class NpzPairing
         {
             return (imagesArray, labelsArray); // opening the arrays reports what is wrong with the archive
         }
+        if (imagesArray == null) ThrowIfSeveralImageArrays(imagesPath, labelsArray);
         imagesArray ??= Only(arrays.Where(a => a.Name != labelsArray && a.Dims.Length >= 2));
         labelsArray ??= Only(arrays.Where(a => a.Name != imagesArray && a.Dims.Length == 1 && a.Type != DataElementType.Float32));
         return (imagesArray, labelsArray);
+    }
+
+    private static void ThrowIfSeveralImageArrays(string path, string? labelsArray)
+    {
+        IReadOnlyList<(string Name, DataElementType Type, long[] Dims)> arrays;
+        try
+        {
+            arrays = NpzReader.Describe(path);
+        }
+        catch (Diagnostics.InfoPruneException)
+        {
+            return; // opening the arrays reports what is wrong with the archive
+        }
+        var images = arrays.Where(a => a.Name != labelsArray && a.Dims.Length >= 2).ToList();
+        if (images.Count < 2) return;
+        throw new Diagnostics.InfoPruneException(DataErrors.SeveralImageArrays,
+            $"the archive holds {images.Count} image-shaped arrays ({string.Join(", ", images.Select(a => $"'{a.Name}' {ShapeText.Of(a.Dims.Select(d => (int)d).ToArray())}"))}); " +
+            "name the one to use with the policy's \"imagesArray\"", path);
+    }
+
+    private static bool IsNpz(string path)
+    {
+        try
+        {
+            return File.Exists(path) && DataFileFormatDetector.Detect(path) == DataFileFormat.Npz;
+        }
+        catch (Diagnostics.InfoPruneException)
+        {
+            return false;
+        }
     }
 
     private static string? Only(IEnumerable<(string Name, DataElementType Type, long[] Dims)> candidates)

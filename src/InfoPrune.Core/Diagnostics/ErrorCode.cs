@@ -23,7 +23,7 @@ public static class GeneralErrors
 {
     /// <summary>A file named on the command line or in a policy does not exist or cannot be read.</summary>
     public static readonly ErrorCode FileNotFound = ErrorCode.Input(1);
-    /// <summary>A command-line argument is malformed.</summary>
+    /// <summary>A command-line value is malformed or out of range.</summary>
     public static readonly ErrorCode BadArgument = ErrorCode.Input(2);
     /// <summary>An output file could not be written.</summary>
     public static readonly ErrorCode CannotWrite = ErrorCode.Input(3);
@@ -31,6 +31,14 @@ public static class GeneralErrors
     public static readonly ErrorCode MissingPolicyMetadata = ErrorCode.Input(5);
     /// <summary>The run was cancelled (Ctrl+C); nothing was written.</summary>
     public static readonly ErrorCode Cancelled = ErrorCode.Input(4);
+    /// <summary>A folder was given where a file is expected (a model, a policy, a data file).</summary>
+    public static readonly ErrorCode InputIsDirectory = ErrorCode.Input(12);
+    /// <summary>A file exists but cannot be read (permissions, or a read error).</summary>
+    public static readonly ErrorCode InputUnreadable = ErrorCode.Input(13);
+    /// <summary>The command line names a command or option that does not exist, or has a token too many.</summary>
+    public static readonly ErrorCode UnknownArgument = ErrorCode.Input(14);
+    /// <summary>The command line lacks a required argument or option, or an option lacks its value.</summary>
+    public static readonly ErrorCode MissingArgument = ErrorCode.Input(15);
     /// <summary>An unexpected failure inside the tool.</summary>
     public static readonly ErrorCode Unexpected = ErrorCode.Internal(9000);
 }

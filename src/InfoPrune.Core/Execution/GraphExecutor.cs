@@ -33,6 +33,8 @@ public sealed class GraphExecutor : IDisposable
 
     public OnnxModel Model { get; }
     public Device Device { get; }
+    /// <summary>The op families the model was compiled with, for questions about its nodes.</summary>
+    public OpRegistry Registry { get; }
     /// <summary>Train mode (BatchNormalization on batch statistics, Dropout active) or eval mode.</summary>
     public bool Training { get; set; }
 
@@ -48,6 +50,7 @@ public sealed class GraphExecutor : IDisposable
         NativeAllocator.KeepFreedMemory();
         Model = model;
         Device = device;
+        Registry = registry;
         var graph = model.Graph;
         registry.ThrowIfUnsupported(graph, model.SourcePath);
 
@@ -58,6 +61,10 @@ public sealed class GraphExecutor : IDisposable
         foreach (var node in graph.Nodes) foreach (var o in node.Outputs.Where(o => o.Length > 0)) Slot(o);
 
         var diagnostics = new DiagnosticBag();
+        foreach (var value in graph.Inputs.Concat(graph.Outputs).Where(v => v.ElementType is TensorElementType.Undefined or TensorElementType.String))
+            diagnostics.Error(OpsErrors.UnsupportedValue,
+                $"graph {(graph.IsGraphInput(value.Name) ? "input" : "output")} '{value.Name}' is not a numeric tensor (a sequence, map, optional or string value), which InfoPrune does not run",
+                model.SourcePath);
         var context = new CompileContext(graph, model.SourcePath, diagnostics);
         var trainable = new HashSet<string>(StringComparer.Ordinal);
         var compiled = new List<CompiledNode>(graph.Nodes.Count);
@@ -159,8 +166,15 @@ public sealed class GraphExecutor : IDisposable
             var args = new Tensor?[node.InputSlots.Length];
             for (var i = 0; i < args.Length; i++) args[i] = node.InputSlots[i] < 0 ? null : values[node.InputSlots[i]];
             var results = node.Kernel.Run(args, context);
-            for (var i = 0; i < results.Length && i < node.OutputSlots.Length; i++)
-                if (node.OutputSlots[i] >= 0) values[node.OutputSlots[i]] = results[i];
+            for (var i = 0; i < node.OutputSlots.Length; i++)
+            {
+                if (node.OutputSlots[i] < 0) continue;
+                // A family must refuse at compile an output it cannot produce; never pass on nothing.
+                if (i >= results.Length || results[i] is null)
+                    throw new InfoPruneException(OpsErrors.MissingKernelOutput,
+                        $"node '{node.Node.DisplayName}' ({node.Node.OpType}) produced no value for its output '{node.Node.Outputs[i]}'", Model.SourcePath);
+                values[node.OutputSlots[i]] = results[i];
+            }
             observe?.Invoke(node, args, results);
         }
 

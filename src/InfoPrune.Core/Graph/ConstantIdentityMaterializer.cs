@@ -1,4 +1,5 @@
 using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Ops;
 
 namespace InfoPrune.Core.Graph;
 
@@ -10,11 +11,10 @@ namespace InfoPrune.Core.Graph;
 /// </summary>
 public static class ConstantIdentityMaterializer
 {
-    public static bool Applies(OnnxModel model) => model.Graph.Nodes.Any(n => IsConstantIdentity(model, n));
-
-    public static OnnxModel Apply(OnnxModel model)
+    public static OnnxModel Apply(OnnxModel model, OpRegistry? registry = null)
     {
-        var copies = model.Graph.Nodes.Where(n => IsConstantIdentity(model, n)).ToList();
+        registry ??= OpRegistry.Default;
+        var copies = model.Graph.Nodes.Where(n => IsConstantAlias(model, registry, n)).ToList();
         if (copies.Count == 0) return model;
         return model.Rewrite(proto =>
         {
@@ -24,13 +24,14 @@ public static class ConstantIdentityMaterializer
                 var copy = template!.Clone();
                 copy.Name = node.Outputs[0];
                 proto.Graph.Initializer.Add(copy);
-                var index = proto.Graph.Node.ToList().FindIndex(n => n.OpType == "Identity" && n.Output.Count > 0 && n.Output[0] == node.Outputs[0]);
+                // A value has one producer, so its output name finds the alias node.
+                var index = proto.Graph.Node.ToList().FindIndex(n => n.Output.Count > 0 && n.Output[0] == node.Outputs[0]);
                 proto.Graph.Node.RemoveAt(index);
             }
         });
     }
 
-    private static bool IsConstantIdentity(OnnxModel model, OnnxNode node) =>
-        node.OpType == "Identity" && node.Inputs.Count == 1 && model.Graph.Initializers.ContainsKey(node.Inputs[0])
+    private static bool IsConstantAlias(OnnxModel model, OpRegistry registry, OnnxNode node) =>
+        registry.Find(node)?.ForwardsInput(node) == true && node.Inputs.Count == 1 && model.Graph.Initializers.ContainsKey(node.Inputs[0])
         && !model.Graph.IsGraphOutput(node.Outputs[0]);
 }

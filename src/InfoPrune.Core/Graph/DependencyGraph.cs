@@ -25,13 +25,15 @@ public sealed class DependencyGraph
     /// <summary>Per-node shapes and MACs of the traced run.</summary>
     public IReadOnlyList<NodeShapes> Trace { get; }
     public IReadOnlyDictionary<string, ChannelSpace> Spaces { get; }
+    /// <summary>The op families the graph was analyzed with, for questions about its nodes (weights, biases, activations).</summary>
+    public OpRegistry Registry { get; }
 
     public IEnumerable<ChannelGroup> PrunableGroups => Groups.Where(g => g.IsPrunable);
 
     private DependencyGraph(OnnxModel model, IReadOnlyList<ChannelGroup> groups, IReadOnlyList<CountEdit> edits,
-        IReadOnlyDictionary<string, long[]> shapes, IReadOnlyList<NodeShapes> trace, IReadOnlyDictionary<string, ChannelSpace> spaces)
+        IReadOnlyDictionary<string, long[]> shapes, IReadOnlyList<NodeShapes> trace, IReadOnlyDictionary<string, ChannelSpace> spaces, OpRegistry registry)
     {
-        Model = model; SourceModel = model; Groups = groups; CountEdits = edits; Shapes = shapes; Trace = trace; Spaces = spaces;
+        Model = model; SourceModel = model; Groups = groups; CountEdits = edits; Shapes = shapes; Trace = trace; Spaces = spaces; Registry = registry;
     }
 
     /// <summary>Traces the model on a batch-1 zero input (symbolic dimensions taken as 1) and analyzes it.</summary>
@@ -39,13 +41,13 @@ public sealed class DependencyGraph
     {
         registry ??= OpRegistry.Default;
         var source = model;
-        model = ConstantIdentityMaterializer.Apply(model);
+        model = ConstantIdentityMaterializer.Apply(model, registry);
         using var executor = GraphExecutor.Create(model, torch.CPU, registry);
         using var scope = torch.NewDisposeScope();
         var inputs = model.Graph.Inputs.Select(i => torch.zeros(ExampleShape(i), dtype: torch.ScalarType.Float32)).ToArray();
         var trace = executor.TraceShapes(inputs);
         var graph = Build(model, trace, registry);
-        return source == model ? graph : new DependencyGraph(graph.Model, graph.Groups, graph.CountEdits, graph.Shapes, graph.Trace, graph.Spaces) { SourceModel = source };
+        return source == model ? graph : new DependencyGraph(graph.Model, graph.Groups, graph.CountEdits, graph.Shapes, graph.Trace, graph.Spaces, registry) { SourceModel = source };
     }
 
     /// <summary>The shape used to trace a graph input: its declared dims, symbolic ones as 1.</summary>
@@ -77,7 +79,7 @@ public sealed class DependencyGraph
         var roots = flow.AllGroups.Where(g => g.Parent == null).ToList();
         CheckMemberWidths(graph, roots);
         for (var i = 0; i < roots.Count; i++) roots[i].Id = i;
-        return new DependencyGraph(model, roots, flow.Edits, shapes, trace, flow.Spaces);
+        return new DependencyGraph(model, roots, flow.Edits, shapes, trace, flow.Spaces, registry);
     }
 
     /// <summary>

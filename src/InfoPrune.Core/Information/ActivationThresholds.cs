@@ -1,40 +1,22 @@
+using InfoPrune.Core.Ops;
+
 namespace InfoPrune.Core.Information;
 
 /// <summary>
-/// Default one-bit thresholds by the ONNX op type of the activation that produced a unit's output.
-/// The paper (Section 3) uses 0.5 after sigmoid and 0 after ReLU: the point that separates the
-/// two regimes of the nonlinearity (saturated low/high, inactive/active). The same reasoning gives
-/// 0 for the ReLU family and for odd functions centred at 0 (Tanh, Softsign).
-/// Activations without such a point (Softplus, Identity, no activation) have no default; callers
-/// then fall back to the sample median (<see cref="ThresholdQuantizer.ForActivation"/>).
+/// Default one-bit thresholds by the kind of activation that produced a unit's output. The paper
+/// (Section 3) uses 0.5 after sigmoid and 0 after ReLU: the point that separates the two regimes
+/// of the nonlinearity (saturated low/high, inactive/active). Each activation's op family declares
+/// its threshold (<see cref="ActivationTraits.OneBitThreshold"/>). Activations without such a
+/// point (Softplus, Clip, no activation) have no default; callers then fall back to the sample
+/// median (<see cref="ThresholdQuantizer.ForActivation"/>).
 /// </summary>
 public static class ActivationThresholds
 {
-    /// <summary>The default threshold for an activation op type (case-insensitive), if it has one.</summary>
-    public static bool TryGetDefault(string? activationOpType, out float threshold)
+    /// <summary>The default threshold for an activation kind (Relu, Sigmoid, …; case-insensitive), if it has one.</summary>
+    public static bool TryGetDefault(string? activationKind, out float threshold)
     {
-        switch (activationOpType?.ToLowerInvariant())
-        {
-            case "sigmoid":
-            case "hardsigmoid":
-                threshold = 0.5f;
-                return true;
-            case "relu":
-            case "leakyrelu":
-            case "prelu":
-            case "elu":
-            case "selu":
-            case "celu":
-            case "gelu":
-            case "thresholdedrelu":
-            case "hardswish":
-            case "tanh":
-            case "softsign":
-                threshold = 0f;
-                return true;
-            default:
-                threshold = 0f;
-                return false;
-        }
+        var known = OpRegistry.Default.FindActivationKind(activationKind)?.OneBitThreshold;
+        threshold = known ?? 0f;
+        return known.HasValue;
     }
 }

@@ -9,14 +9,14 @@ namespace InfoPrune.Core.Information;
 public static class QuantizerFitting
 {
     /// <summary>One-bit quantizers per unit: override, else the activation's default, else each unit's median.</summary>
-    public static Quantizer[] Thresholds(ReadOnlySpan<float> calibration, int units, string? activationOpType, float? thresholdOverride = null)
+    public static Quantizer[] Thresholds(ReadOnlySpan<float> calibration, int units, string? activationKind, float? thresholdOverride = null)
     {
         int rows = RowsOf(calibration, units);
         var result = new Quantizer[units];
         // A fixed threshold is shared and needs no sample; only the median fallback reads columns.
-        if (thresholdOverride is not null || ActivationThresholds.TryGetDefault(activationOpType, out _))
+        if (thresholdOverride is not null || ActivationThresholds.TryGetDefault(activationKind, out _))
         {
-            var shared = ThresholdQuantizer.ForActivation(activationOpType, ReadOnlySpan<float>.Empty, thresholdOverride);
+            var shared = ThresholdQuantizer.ForActivation(activationKind, ReadOnlySpan<float>.Empty, thresholdOverride);
             Array.Fill(result, shared);
             return result;
         }

@@ -19,15 +19,15 @@ public sealed class ThresholdQuantizer : Quantizer
     public float Threshold { get; }
 
     /// <summary>
-    /// The threshold for a unit after <paramref name="activationOpType"/>: an explicit override wins;
+    /// The threshold for a unit after <paramref name="activationKind"/>: an explicit override wins;
     /// otherwise the activation's own default (<see cref="ActivationThresholds.TryGetDefault"/>);
     /// otherwise the median of <paramref name="calibrationSample"/> (the most balanced split, so the
     /// bit carries as much entropy as the unit allows); with no sample either, 0.
     /// </summary>
-    public static ThresholdQuantizer ForActivation(string? activationOpType, ReadOnlySpan<float> calibrationSample, float? thresholdOverride = null)
+    public static ThresholdQuantizer ForActivation(string? activationKind, ReadOnlySpan<float> calibrationSample, float? thresholdOverride = null)
     {
         if (thresholdOverride is { } given) return new ThresholdQuantizer(given);
-        if (ActivationThresholds.TryGetDefault(activationOpType, out var byActivation)) return new ThresholdQuantizer(byActivation);
+        if (ActivationThresholds.TryGetDefault(activationKind, out var byActivation)) return new ThresholdQuantizer(byActivation);
         return calibrationSample.IsEmpty ? new ThresholdQuantizer(0f) : AtMedian(calibrationSample);
     }
 

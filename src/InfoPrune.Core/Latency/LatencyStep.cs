@@ -90,7 +90,7 @@ public sealed class LatencyStep
     {
         if (!Enabled || !constraints.RoundsToMeasuredWidths) return constraints;
         var groups = graph.PrunableGroups.Where(g => !constraints.Excludes(g.Producers)).ToList();
-        var table = WidthLatencyTable.Measure(graph, groups, g => constraints.MinimumKept(g.Size), Settings, _cache, cancellation);
+        var table = WidthLatencyTable.Measure(graph, groups, g => constraints.MinimumKept(g), Settings, _cache, cancellation);
         _cache.Save(MachineIdentity.Current);
         _warnings.AddRange(table.Warnings);
         _widths = new WidthTableReport(table.Profiles.Count, table.ProbesMeasured, table.ProbesReused, Math.Round(table.Seconds, 3), _cache.FilePath);

@@ -1,4 +1,6 @@
+using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Information;
+using InfoPrune.Core.Ops;
 using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Measurement;
@@ -38,11 +40,14 @@ internal sealed class GroupCountsAccumulator
 
     /// <summary>
     /// The activation whose default threshold may be used. Norms (L1, L2) of a map are never
-    /// negative and grow with H·W, so only ReLU's 0 (all-zero map or not) keeps its meaning under
-    /// them; other activations then fall back to the median (see <see cref="ChannelCollapseMode"/>).
+    /// negative and grow with H·W, so only the 0 of an activation that is exactly 0 when inactive
+    /// (ReLU: all-zero map or not) keeps its meaning under them; other activations then fall back
+    /// to the median (see <see cref="ChannelCollapseMode"/>).
     /// </summary>
     private static string? ThresholdActivation(string? activation, ChannelCollapseMode collapse) =>
-        collapse is ChannelCollapseMode.L1 or ChannelCollapseMode.L2 && activation != "Relu" ? null : activation;
+        collapse is ChannelCollapseMode.L1 or ChannelCollapseMode.L2 && OpRegistry.Default.FindActivationKind(activation)?.ZeroWhenInactive != true
+            ? null
+            : activation;
 
     /// <summary>Adds a batch of [rows × units] values with their labels; the arrays are kept until fitted, so pass fresh ones.</summary>
     public void Add(float[] values, int[] labels)

@@ -1,5 +1,6 @@
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Policy;
+using InfoPrune.Core.Methods.Information;
 
 namespace InfoPrune.Core.Measurement;
 
@@ -34,10 +35,10 @@ public sealed record MeasurementOptions
         Quantizer = settings.Quantizer,
         Collapse = settings.Collapse switch
         {
-            Policy.ChannelCollapse.Mean => ChannelCollapseMode.Mean,
-            Policy.ChannelCollapse.L1 => ChannelCollapseMode.L1,
-            Policy.ChannelCollapse.L2 => ChannelCollapseMode.L2,
-            Policy.ChannelCollapse.Max => ChannelCollapseMode.Max,
+            Methods.Information.ChannelCollapse.Mean => ChannelCollapseMode.Mean,
+            Methods.Information.ChannelCollapse.L1 => ChannelCollapseMode.L1,
+            Methods.Information.ChannelCollapse.L2 => ChannelCollapseMode.L2,
+            Methods.Information.ChannelCollapse.Max => ChannelCollapseMode.Max,
             _ => throw new ArgumentOutOfRangeException(nameof(settings)),
         },
     };

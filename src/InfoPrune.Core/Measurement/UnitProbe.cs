@@ -11,5 +11,5 @@ namespace InfoPrune.Core.Measurement;
 /// <param name="Width">Entries along the value's axis 1 (all groups in it).</param>
 /// <param name="EntryOffset">The group's first entry on axis 1.</param>
 /// <param name="Block">Entries per channel on axis 1 (H·W behind a Flatten, else 1).</param>
-/// <param name="Activation">Op type of the activation behind the value (Relu, Sigmoid, …), or null.</param>
+/// <param name="Activation">Kind of the activation behind the value (Relu, Sigmoid, Gelu, …; see <see cref="Ops.ActivationTraits.Kind"/>), or null.</param>
 public sealed record UnitProbe(int GroupId, string Value, long Width, long EntryOffset, long Block, string? Activation);

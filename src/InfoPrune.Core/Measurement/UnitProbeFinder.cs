@@ -44,7 +44,7 @@ public static class UnitProbeFinder
         {
             if (segment.Group.Root() == group)
                 return new UnitProbe(group.Id, value, space.Width, offset, segment.Block,
-                    ActivationTracer.ActivationOf(graph.Model.Graph, value));
+                    ActivationTracer.ActivationOf(graph.Model.Graph, value, graph.Registry));
             offset += segment.Group.Size * segment.Block;
         }
         return null;

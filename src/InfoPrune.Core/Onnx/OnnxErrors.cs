@@ -19,4 +19,14 @@ public static class OnnxErrors
     public static readonly ErrorCode DuplicateOutput = ErrorCode.Input(106);
     /// <summary>An attribute is missing or has the wrong type for its operator.</summary>
     public static readonly ErrorCode BadAttribute = ErrorCode.Input(107);
+    /// <summary>The graph declares no outputs: there is nothing to classify with.</summary>
+    public static readonly ErrorCode NoOutputs = ErrorCode.Input(110);
+    /// <summary>The model file is empty (0 bytes).</summary>
+    public static readonly ErrorCode EmptyFile = ErrorCode.Input(111);
+    /// <summary>An attribute contradicts the initializer it describes (e.g. a Conv kernel_shape and its weight).</summary>
+    public static readonly ErrorCode AttributeContradictsWeights = ErrorCode.Input(112);
+    /// <summary>A float initializer holds NaN or infinity: the model cannot compute meaningful outputs.</summary>
+    public static readonly ErrorCode NonFiniteWeights = ErrorCode.Input(113);
+    /// <summary>ONNX Runtime and TorchSharp disagree on the input model itself, before any pruning.</summary>
+    public static readonly ErrorCode RuntimesDisagree = ErrorCode.Unsupported(114);
 }

@@ -39,11 +39,30 @@ public sealed class OnnxModel
     }
 
     /// <summary>Reads and checks a model file. Errors name the file.</summary>
-    public static OnnxModel Load(string path)
+    public static OnnxModel Load(string path) => Parse(ReadFile(path), path);
+
+    /// <summary>
+    /// The bytes of a model file, with an error of its own for each way that fails: absent, a
+    /// folder, unreadable, empty.
+    /// </summary>
+    public static byte[] ReadFile(string path)
     {
+        if (Directory.Exists(path))
+            throw new InfoPruneException(GeneralErrors.InputIsDirectory, $"the model path '{Path.GetFullPath(path)}' is a folder, not an ONNX file", path);
         if (!File.Exists(path))
             throw new InfoPruneException(GeneralErrors.FileNotFound, $"model file '{Path.GetFullPath(path)}' not found", path);
-        return Parse(File.ReadAllBytes(path), path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InfoPruneException(new Diagnostic(GeneralErrors.InputUnreadable, $"model file '{Path.GetFullPath(path)}' cannot be read: {ex.Message}", path), ex);
+        }
+        if (bytes.Length == 0)
+            throw new InfoPruneException(OnnxErrors.EmptyFile, $"model file '{Path.GetFullPath(path)}' is empty (0 bytes): not an ONNX model", path);
+        return bytes;
     }
 
     /// <summary>Parses model bytes; <paramref name="path"/> names them in errors and locates external data.</summary>
@@ -58,7 +77,33 @@ public sealed class OnnxModel
         {
             throw new InfoPruneException(OnnxErrors.NotOnnx, $"not an ONNX model ({bytes.Length} bytes): {ex.Message}", path);
         }
-        return new OnnxModel(proto, path);
+        if (bytes.Length == 0)
+            throw new InfoPruneException(OnnxErrors.EmptyFile, "the model is empty (0 bytes): not an ONNX model", path);
+        var model = new OnnxModel(proto, path);
+        // A file from outside is checked for what would otherwise fail later with a runtime's
+        // message (or not at all); models built in memory are the tool's own.
+        if (path != null) model.ThrowIfUnusable();
+        return model;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        var bag = new DiagnosticBag();
+        if (Graph.Outputs.Count == 0)
+            bag.Error(OnnxErrors.NoOutputs, "the model's graph declares no outputs (graph.output is empty): there is nothing to classify with", SourcePath);
+        foreach (var tensor in Graph.Initializers.Values.Where(t => t.IsFloatingPoint))
+        {
+            var values = tensor.Floats;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (float.IsFinite(values[i])) continue;
+                bag.Error(OnnxErrors.NonFiniteWeights,
+                    $"initializer '{tensor.Name}' {ShapeMath.Format(tensor.Shape)} holds {values[i]} at flat index {i}: the file is corrupted or the training diverged",
+                    SourcePath);
+                break;
+            }
+        }
+        bag.ThrowIfErrors();
     }
 
     /// <summary>A copy of the underlying protobuf, for writers and tools that need every field.</summary>

@@ -20,6 +20,23 @@ public sealed class ActivationOps : IOpFamily, IChannelRule
 
     public (long Min, long Max) Opsets => (6, 22);
 
+    /// <summary>
+    /// The activations among these ops. The ReLU family and Tanh split at 0, the sigmoids at 0.5;
+    /// Softplus has no such point. Exp, Log, Erf and the other unary math are not activations.
+    /// </summary>
+    private static readonly Dictionary<string, ActivationTraits> Activations = new ActivationTraits[]
+    {
+        new("Relu", 0f, ZeroWhenInactive: true),
+        new("LeakyRelu", 0f), new("PRelu", 0f), new("Elu", 0f), new("Selu", 0f), new("HardSwish", 0f),
+        new("Sigmoid", 0.5f, Saturating: true), new("HardSigmoid", 0.5f, Saturating: true),
+        new("Tanh", 0f, Saturating: true),
+        new("Softplus", null),
+    }.ToDictionary(a => a.Kind, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<ActivationTraits> ActivationKinds => Activations.Values;
+
+    public ActivationTraits? Activation(OnnxNode node, OnnxGraph graph) => Activations.GetValueOrDefault(node.OpType);
+
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => node.OpType == "PRelu" ? new[] { 1 } : Array.Empty<int>();
 
     /// <summary>Element-wise: channels pass through; a per-channel PRelu slope is sliced with them.</summary>

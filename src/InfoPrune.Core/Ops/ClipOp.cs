@@ -18,6 +18,13 @@ public sealed class ClipOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Clip" };
     public (long Min, long Max) Opsets => (6, 22);
 
+    /// <summary>An activation (ReLU6 is exported as Clip) whose bounds vary, so it has no fixed one-bit threshold.</summary>
+    private static readonly ActivationTraits ClipActivation = new("Clip", OneBitThreshold: null);
+
+    public IReadOnlyCollection<ActivationTraits> ActivationKinds { get; } = new[] { ClipActivation };
+
+    public ActivationTraits? Activation(OnnxNode node, OnnxGraph graph) => ClipActivation;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         Bound min, max;

@@ -31,6 +31,18 @@ public sealed class CompileContext
         return null;
     }
 
+    /// <summary>
+    /// Reports a use of a claimed operator the executor does not support (the model is valid,
+    /// the tool cannot run it: exit code 4), naming the node. <paramref name="code"/> defaults
+    /// to <see cref="OpsErrors.UnsupportedUsage"/>.
+    /// </summary>
+    public void Unsupported(OnnxNode node, ErrorCode? code, string message) =>
+        Diagnostics.Error(code ?? OpsErrors.UnsupportedUsage, $"node '{node.DisplayName}' ({node.OpType}, opset {node.Opset}): {message}", ModelPath);
+
+    /// <summary>Reports an attribute that contradicts a constant input of the node, naming both.</summary>
+    public void Contradiction(OnnxNode node, string message) =>
+        Diagnostics.Error(OnnxErrors.AttributeContradictsWeights, $"node '{node.DisplayName}' ({node.OpType}): {message}", ModelPath);
+
     /// <summary>Reports a bad attribute on a node, naming it.</summary>
     public void BadAttribute(OnnxNode node, string message) =>
         Diagnostics.Error(OnnxErrors.BadAttribute, $"node '{node.DisplayName}' ({node.OpType}): {message}", ModelPath);

@@ -81,6 +81,10 @@ public sealed class IdentityOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Identity" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>The output is the input: same values, so same range.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+    public bool ForwardsInput(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context) => LambdaKernel.Unary(x => x.alias());
 }
 

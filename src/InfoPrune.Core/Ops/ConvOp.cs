@@ -18,8 +18,32 @@ public sealed class ConvOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
 
+    /// <summary>
+    /// kernel_shape must be the weight's spatial dims: ONNX Runtime trusts one and TorchSharp the
+    /// other, so a file where they differ would be measured by one and shipped by the other.
+    /// </summary>
+    public void Check(OnnxNode node, CompileContext context)
+    {
+        var weight = context.ConstantInput(node, 1);
+        var kernel = node.GetInts("kernel_shape")?.ToArray();
+        if (weight == null || kernel == null) return;
+        if (weight.Shape.Count < 3)
+        {
+            context.Contradiction(node, $"the weight '{node.Inputs[1]}' has shape {ShapeMath.Format(weight.Shape)}; a convolution weight is [M, C/group, k...]");
+            return;
+        }
+        var spatial = weight.Shape.Skip(2).ToArray();
+        if (!spatial.SequenceEqual(kernel))
+            context.Contradiction(node, $"kernel_shape {ShapeMath.Format(kernel)} contradicts the weight '{node.Inputs[1]}' of shape " +
+                $"{ShapeMath.Format(weight.Shape)}, whose kernel is {ShapeMath.Format(spatial)}: the file is inconsistent; re-export it");
+    }
+
+    /// <summary>Weight [M, C/group, k…]: output channels on axis 0 of the weight and axis 1 of the output.</summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: 2, WeightOutputAxis: 0, OutputChannelAxis: 1, AcceptsBatchNorm: true);
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
+        Check(node, context);
         var weight = context.ConstantInput(node, 1);
         var kernel = node.GetInts("kernel_shape")?.ToArray()
                      ?? weight?.Shape.Skip(2).ToArray();

@@ -26,6 +26,9 @@ public sealed class DropoutOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Dropout" };
     public (long Min, long Max) Opsets => (7, 22);
 
+    /// <summary>At inference Dropout passes its input through.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         double? knownRatio = 0.5;

@@ -17,6 +17,14 @@ public sealed class GemmOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1, 2 };
 
+    /// <summary>
+    /// B is [K, N] or, with transB, [N, K]; outputs are [M, N]. A normaliser folds back only into
+    /// the plain affine form (no transposed input, alpha 1), where scaling B's output slice scales the output.
+    /// </summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: 2,
+        WeightOutputAxis: node.GetInt("transB", 0) != 0 ? 0 : 1, OutputChannelAxis: 1,
+        AcceptsBatchNorm: node.GetInt("transA", 0) == 0 && node.GetFloat("alpha", 1f) == 1f && node.GetFloat("beta", 1f) == 1f);
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var alpha = node.GetFloat("alpha", 1f);
@@ -67,6 +75,23 @@ public sealed class MatMulOp : IOpFamily, IChannelRule
     public (long Min, long Max) Opsets => (1, 22);
 
     public IReadOnlyCollection<int> TrainableInputs(OnnxNode node) => new[] { 1 };
+
+    /// <summary>A constant right operand [K, N] is a dense weight without bias; outputs on the last axis.</summary>
+    public WeightedLayerTraits? WeightedLayer(OnnxNode node) => new(WeightInput: 1, BiasInput: null, WeightOutputAxis: 1, OutputChannelAxis: -1, AcceptsBatchNorm: false);
+
+    /// <summary>
+    /// MatMul takes no bias; PyTorch exports Linear on inputs of rank above 2 as MatMul followed
+    /// by an Add of the bias, so the bias is the constant of the Add that alone reads the output
+    /// (when that output is not also a graph output).
+    /// </summary>
+    public string? BiasInitializer(OnnxNode node, OnnxGraph graph)
+    {
+        var output = node.Outputs[0];
+        var readers = graph.Consumers(output);
+        if (readers.Count != 1 || readers[0].OpType != "Add" || graph.IsGraphOutput(output)) return null;
+        var other = readers[0].Inputs.FirstOrDefault(i => i != output);
+        return other != null && graph.Initializers.ContainsKey(other) ? other : null;
+    }
 
     public INodeKernel Compile(OnnxNode node, CompileContext context) => LambdaKernel.Binary((a, b) => torch.matmul(a, b));
 

@@ -12,6 +12,7 @@ namespace InfoPrune.Core.Ops;
 public sealed class OpRegistry
 {
     private readonly Dictionary<(string Domain, string OpType), List<IOpFamily>> _families = new();
+    private readonly Dictionary<string, ActivationTraits> _activationKinds = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The registry of all built-in families.</summary>
     public static OpRegistry Default { get; } = FromAssembly(typeof(OpRegistry).Assembly);
@@ -39,6 +40,14 @@ public sealed class OpRegistry
                     $"operator {opType} is claimed by both {clash.GetType().Name} and {family.GetType().Name} for overlapping opsets");
             list.Add(family);
         }
+        // One kind, one meaning: a GELU op and the exported GELU pattern must agree on its traits.
+        foreach (var kind in family.ActivationKinds)
+        {
+            if (_activationKinds.TryGetValue(kind.Kind, out var known) && known != kind)
+                throw new InfoPruneException(OpsErrors.DuplicateRegistration,
+                    $"activation {kind.Kind} is declared as {known} and, by {family.GetType().Name}, as {kind}");
+            _activationKinds[kind.Kind] = kind;
+        }
     }
 
     /// <summary>Every op type known, for listings.</summary>
@@ -51,12 +60,43 @@ public sealed class OpRegistry
             ? list.FirstOrDefault(f => node.Opset >= f.Opsets.Min && node.Opset <= f.Opsets.Max)
             : null;
 
+    /// <summary>
+    /// The family of the node's op type at the node's opset, else at any opset it has: for
+    /// describing a model the tool may not run (which inputs are statistics, which nodes are
+    /// aliases), questions whose answers hold across an op's versions.
+    /// </summary>
+    public IOpFamily? FindAtAnyOpset(OnnxNode node) =>
+        Find(node) ?? (_families.TryGetValue((node.Domain, node.OpType), out var list) ? list.FirstOrDefault() : null);
+
+    /// <summary>True when some family runs <paramref name="opType"/> of <paramref name="domain"/> at <paramref name="opset"/>.</summary>
+    public bool Supports(string domain, string opType, long opset) =>
+        _families.TryGetValue((domain, opType), out var list) && list.Any(f => opset >= f.Opsets.Min && opset <= f.Opsets.Max);
+
+    /// <summary>
+    /// The activation a probe or report names by <see cref="ActivationTraits.Kind"/> (compared
+    /// case-insensitively), as the families declare it; null for null or an unknown kind.
+    /// </summary>
+    public ActivationTraits? FindActivationKind(string? kind) =>
+        kind == null ? null : _activationKinds.GetValueOrDefault(kind);
+
     /// <summary>Every (op, domain, opset) the graph uses that no family implements, with the node names.</summary>
     public IReadOnlyList<UnsupportedOperator> FindUnsupported(OnnxGraph graph) =>
         graph.Nodes.Where(n => Find(n) == null)
             .GroupBy(n => (n.Domain, n.OpType, n.Opset))
             .Select(g => new UnsupportedOperator(g.Key.Domain, g.Key.OpType, g.Key.Opset, g.Select(n => n.DisplayName).ToArray()))
             .ToArray();
+
+    /// <summary>
+    /// Runs every supported node's <see cref="IOpFamily.Check"/> and throws every contradiction found
+    /// at once (exit code 2). Cheap: no tensors are made.
+    /// </summary>
+    public void ThrowIfInconsistent(OnnxGraph graph, string? modelPath)
+    {
+        var diagnostics = new DiagnosticBag();
+        var context = new CompileContext(graph, modelPath, diagnostics);
+        foreach (var node in graph.Nodes) Find(node)?.Check(node, context);
+        diagnostics.ThrowIfErrors();
+    }
 
     /// <summary>Throws one error listing every unsupported operator at once (exit code 4).</summary>
     public void ThrowIfUnsupported(OnnxGraph graph, string? modelPath)

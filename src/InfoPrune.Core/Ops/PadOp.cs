@@ -25,6 +25,9 @@ public sealed class PadOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Pad" };
     public (long Min, long Max) Opsets => (2, 22);
 
+    /// <summary>PyTorch puts a Pad before some AveragePools; its border values do not change which activation made the rest.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     private enum Mode { Constant, Reflect, Edge, Wrap }
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)

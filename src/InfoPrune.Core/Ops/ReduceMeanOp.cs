@@ -18,6 +18,9 @@ public sealed class ReduceMeanOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "ReduceMean" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>A mean of values lies within their range.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var keepDims = node.GetInt("keepdims", 1) != 0;

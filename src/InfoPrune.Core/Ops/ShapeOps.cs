@@ -31,6 +31,9 @@ public sealed class FlattenOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Flatten" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>Moves values without changing them.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var axis = node.GetInt("axis", 1);
@@ -103,6 +106,9 @@ public sealed class ReshapeOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Reshape" };
     public (long Min, long Max) Opsets => (5, 22);
 
+    /// <summary>Moves values without changing them.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var target = KnownInputs.Ints(node, 1, context);
@@ -143,6 +149,9 @@ public sealed class TransposeOp : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Transpose" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>Moves values without changing them.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var perm = node.GetInts("perm")?.ToArray();
@@ -168,6 +177,9 @@ public sealed class SqueezeOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Squeeze" };
     public (long Min, long Max) Opsets => (1, 22);
+
+    /// <summary>Moves values without changing them.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
@@ -199,6 +211,9 @@ public sealed class UnsqueezeOp : IOpFamily, IChannelRule
 
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Unsqueeze" };
     public (long Min, long Max) Opsets => (1, 22);
+
+    /// <summary>Moves values without changing them.</summary>
+    public bool PreservesRange(OnnxNode node) => true;
 
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {

@@ -29,6 +29,9 @@ public sealed class SoftmaxOps : IOpFamily, IChannelRule
     public IReadOnlyCollection<string> OpTypes { get; } = new[] { "Softmax", "LogSoftmax" };
     public (long Min, long Max) Opsets => (1, 22);
 
+    /// <summary>Softmax's outputs are probabilities along its axis (default -1 from opset 13, 1 before); LogSoftmax's are not.</summary>
+    public int? SoftmaxAxis(OnnxNode node) => node.OpType == "Softmax" ? (int)node.GetInt("axis", node.Opset >= 13 ? -1 : 1) : null;
+
     public INodeKernel Compile(OnnxNode node, CompileContext context)
     {
         var log = node.OpType == "LogSoftmax";

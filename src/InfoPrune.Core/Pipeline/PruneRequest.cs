@@ -1,3 +1,5 @@
+using InfoPrune.Core.IO;
+
 namespace InfoPrune.Core.Pipeline;
 
 /// <summary>One prune run: the model, the policy, where results go, and overrides from the command line or MSBuild.</summary>
@@ -25,10 +27,12 @@ public sealed record PruneRequest(string ModelPath, string PolicyPath)
     /// <summary>Where measured channel widths are cached between runs; null: the user's cache folder (<c>INFOPRUNE_CACHE_DIR</c> overrides it).</summary>
     public string? CacheFolder { get; init; }
 
-    public string ResolvedOutputPath => Path.GetFullPath(OutputPath ?? Path.Combine(
+    // Resolved the way the operating system resolves them (links first, then ".."), so the file
+    // written is the file the user named: lexically, "link/../x" would land somewhere else.
+    public string ResolvedOutputPath => PathIdentity.Canonical(OutputPath ?? Path.Combine(
         Path.GetDirectoryName(Path.GetFullPath(ModelPath))!, Path.GetFileNameWithoutExtension(ModelPath) + ".pruned.onnx"));
 
-    public string ResolvedReportPath => Path.GetFullPath(ReportPath ?? ResolvedOutputPath + ".report.json");
+    public string ResolvedReportPath => PathIdentity.Canonical(ReportPath ?? ResolvedOutputPath + ".report.json");
 }
 
 /// <summary>Progress of a prune run, for a live display or plain log lines.</summary>

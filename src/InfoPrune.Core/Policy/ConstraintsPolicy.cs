@@ -39,6 +39,13 @@ public sealed record ConstraintsPolicy
     /// </summary>
     public ChannelWidths? MeasuredWidths { get; init; }
 
+    /// <summary>
+    /// Not a policy key: during iterative pruning, the width each group (by name) had in the model
+    /// the run started from, so that <see cref="MaxRatio"/> bounds what the whole run removes, not
+    /// what each step removes from the step before. Null in a one-shot run.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? OriginalSizes { get; init; }
+
     // ImmutableArray compares by reference; a policy compares by content.
     public bool Equals(ConstraintsPolicy? other) =>
         other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio

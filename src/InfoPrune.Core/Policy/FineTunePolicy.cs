@@ -17,4 +17,19 @@ public sealed record FineTunePolicy
     public OptimizerPolicy Optimizer { get; init; } = OptimizerPolicy.Default;
     public SchedulePolicy Schedule { get; init; } = SchedulePolicy.Default;
     public DistillPolicy Distill { get; init; } = DistillPolicy.Default;
+
+    /// <summary>
+    /// Whether layers whose BatchNorm an exporter folded away get one back while fine-tuning
+    /// (folded into the weights again before the file is written). Default <see cref="BatchNormMode.Auto"/>.
+    /// </summary>
+    public BatchNormMode BatchNorm { get; init; } = BatchNormMode.Auto;
+}
+
+/// <summary>The <c>fineTune.batchNorm</c> value. JSON: "auto", "off".</summary>
+public enum BatchNormMode
+{
+    /// <summary>Every Conv (and affine Gemm) whose output reaches no BatchNormalization gets one for fine-tuning, except the classifier head.</summary>
+    Auto,
+    /// <summary>Fine-tune the layers as the file has them.</summary>
+    Off,
 }

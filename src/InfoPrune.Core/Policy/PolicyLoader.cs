@@ -25,6 +25,9 @@ public static class PolicyLoader
     /// <summary>Like <see cref="Load"/>, but returns the diagnostics instead of throwing.</summary>
     public static PolicyCheckResult CheckFile(string path, bool checkFiles = true)
     {
+        if (Directory.Exists(path))
+            return new PolicyCheckResult(null,
+                [new Diagnostic(GeneralErrors.InputIsDirectory, $"the policy path {SafeFullPath(path)} is a folder, not a policy file", path)]);
         string json;
         try
         {
@@ -32,9 +35,10 @@ public static class PolicyLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            var why = e is FileNotFoundException or DirectoryNotFoundException ? "does not exist" : $"cannot be read: {e.Message}";
+            var missing = e is FileNotFoundException or DirectoryNotFoundException;
+            var why = missing ? "does not exist" : $"cannot be read: {e.Message}";
             return new PolicyCheckResult(null,
-                [new Diagnostic(GeneralErrors.FileNotFound, $"the policy file {SafeFullPath(path)} {why}", path)]);
+                [new Diagnostic(missing ? GeneralErrors.FileNotFound : GeneralErrors.InputUnreadable, $"the policy file {SafeFullPath(path)} {why}", path)]);
         }
         return Check(json, path, checkFiles);
     }

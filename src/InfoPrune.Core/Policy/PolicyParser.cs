@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using InfoPrune.Core.Diagnostics;
@@ -21,6 +22,7 @@ internal sealed class PolicyParser
         ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW));
     private static readonly NamedChoices<ScheduleKind> ScheduleNames = new(
         ("constant", ScheduleKind.Constant), ("step", ScheduleKind.Step), ("cosine", ScheduleKind.Cosine));
+    private static readonly NamedChoices<BatchNormMode> BatchNormNames = new(("auto", BatchNormMode.Auto), ("off", BatchNormMode.Off));
 
     private const string DatasetExpected = "an object with \"images\" and \"labels\" file paths";
 
@@ -54,6 +56,7 @@ internal sealed class PolicyParser
         var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
         var latency = reader.Object("latency", false, "an object") is { } l ? ReadLatency(l) : LatencyPolicy.Default;
         var seed = reader.Integer("seed", 0, 0);
+        var steps = reader.Integer("steps", 1, 1, PrunePolicy.MaxSteps);
         reader.Finish();
 
         CheckTrainDataIsGivenWhenNeeded(dataReader, data, fineTune);
@@ -72,6 +75,7 @@ internal sealed class PolicyParser
             Gate = gate,
             Latency = latency,
             Seed = seed,
+            Steps = steps,
         };
     }
 
@@ -106,8 +110,15 @@ internal sealed class PolicyParser
         var validationReader = reader.Object("validation", required: true, DatasetExpected);
         var validation = validationReader is null ? null : ReadDataset(validationReader);
         var calibration = reader.Object("calibration", false, "an object") is { } c ? ReadCalibration(c) : CalibrationPolicy.Default;
-        var preprocess = reader.Object("preprocess", false, "an object") is { } p ? ReadPreprocess(p) : PreprocessPolicy.Default;
+        var preprocess = reader.Object("preprocess", false, "an object") is { } p
+            ? ReadPreprocess(p) with { Line = reader.Property("preprocess")!.Line, Column = reader.Property("preprocess")!.Column }
+            : PreprocessPolicy.Default;
         reader.Finish();
+        if (format != DataFormat.Auto && reader.Context.CheckFiles)
+        {
+            CheckFormat(reader, format, "train", train);
+            CheckFormat(reader, format, "validation", validation);
+        }
 
         if (validation is null) return null;
         return new DataPolicy
@@ -118,6 +129,29 @@ internal sealed class PolicyParser
             Calibration = calibration,
             Preprocess = preprocess,
         };
+    }
+
+    /// <summary>A format the files do not have would be ignored by the readers (they go by content): refuse it at the key.</summary>
+    private static void CheckFormat(PolicyObjectReader reader, DataFormat format, string split, DatasetFiles? files)
+    {
+        if (files is null) return;
+        var wanted = format switch { DataFormat.Idx => Data.DataFileFormat.Idx, DataFormat.Npy => Data.DataFileFormat.Npy, _ => Data.DataFileFormat.Npz };
+        foreach (var (role, path) in new[] { ("images", files.Images), ("labels", files.Labels) }.Distinct())
+        {
+            Data.DataFileFormat actual;
+            try
+            {
+                actual = Data.DataFileFormatDetector.Detect(path);
+            }
+            catch (InfoPruneException)
+            {
+                continue; // opening the data reports what is wrong with the file itself
+            }
+            if (actual == wanted) continue;
+            reader.Error(Data.DataErrors.FormatMismatch, reader.Property("format")!.Value,
+                $"{reader.PathOf("format")}: is \"{format.ToString().ToLowerInvariant()}\", but {reader.PathOf(split)}.{role} ('{path}') is an " +
+                $"{actual.ToString().ToUpperInvariant()} file; set \"format\" to \"{actual.ToString().ToLowerInvariant()}\" or \"auto\"");
+        }
     }
 
     private static DatasetFiles? ReadDataset(PolicyObjectReader reader)
@@ -167,23 +201,23 @@ internal sealed class PolicyParser
         var nameProperty = nameReader.Property("name");
         if (nameProperty is null)
         {
-            nameReader.ReportMissing("name", "one of " + string.Join(", ", MethodRegistry.Names));
+            nameReader.ReportMissing("name", "one of " + string.Join(", ", MethodCatalog.Names));
             return null;
         }
         var name = nameReader.Values.String(nameProperty.Value, "method.name", "a method name");
         if (name is null) return null;
-        if (!MethodRegistry.TryGetParser(name, out var parse))
+        if (!MethodCatalog.TryGet(name, out var definition))
         {
             // Without a known method its parameters cannot be judged, so they are not reported.
             nameReader.Error(PolicyErrors.UnknownMethod, nameProperty.Value,
-                $"method.name: unknown method {nameProperty.Value.Describe()}; known methods: {string.Join(", ", MethodRegistry.Names)}" +
-                KeySuggestion.Hint(name, MethodRegistry.Names));
+                $"method.name: unknown method {nameProperty.Value.Describe()}; known methods: {string.Join(", ", MethodCatalog.Names)}" +
+                KeySuggestion.Hint(name, MethodCatalog.Names));
             return null;
         }
 
         var parametersReader = new PolicyObjectReader(_context, nameReader.Node, "method", $"method({name})");
         parametersReader.Property("name");
-        return new MethodPolicy(name, parse(parametersReader));
+        return new MethodPolicy(name, definition.Parse(parametersReader));
     }
 
     private static TargetPolicy? ReadTarget(PolicyObjectReader reader)
@@ -278,6 +312,7 @@ internal sealed class PolicyParser
             Optimizer = reader.Object("optimizer", false, "an object with a \"name\"") is { } o ? ReadOptimizer(o) : defaults.Optimizer,
             Schedule = ReadSchedule(reader),
             Distill = reader.Object("distill", false, "an object") is { } d ? ReadDistill(d) : defaults.Distill,
+            BatchNorm = reader.Choice("batchNorm", defaults.BatchNorm, BatchNormNames),
         };
         reader.Finish();
         return fineTune;

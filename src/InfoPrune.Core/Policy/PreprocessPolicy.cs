@@ -19,6 +19,13 @@ public sealed record PreprocessPolicy
     /// <summary>Divides per channel after subtracting the mean; every entry &gt; 0. Default [1].</summary>
     public ImmutableArray<double> Std { get; init; } = ImmutableArray.Create(1.0);
 
+    /// <summary>
+    /// Where <c>data.preprocess</c> is in the policy file (0 when absent): problems that show only
+    /// once the data is open (a mean per channel the images do not have) point here, not at the data.
+    /// </summary>
+    public int Line { get; init; }
+    public int Column { get; init; }
+
     // ImmutableArray compares by reference; a policy compares by content.
     public bool Equals(PreprocessPolicy? other) =>
         other is not null && Scale == other.Scale && Mean.SequenceEqual(other.Mean) && Std.SequenceEqual(other.Std);

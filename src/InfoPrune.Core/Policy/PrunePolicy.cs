@@ -54,4 +54,16 @@ public sealed record PrunePolicy
 
     /// <summary>Drives calibration sampling, random pruning, weight init and shuffling. Default 0.</summary>
     public int Seed { get; init; }
+
+    /// <summary>The most pruning steps a policy may ask for.</summary>
+    public const int MaxSteps = 100;
+
+    /// <summary>
+    /// Pruning steps to reach the target (iterative pruning). Step k of n keeps
+    /// 1 − (1 − target)(1 − (1 − k/n)³) of the original (cubic schedule), ranks channels again
+    /// on the current, fine-tuned model, and fine-tunes for its share of the one fine-tuning run
+    /// (the steps before the last share its first half, the last step trains its second half).
+    /// Default 1 (one-shot).
+    /// </summary>
+    public int Steps { get; init; } = 1;
 }

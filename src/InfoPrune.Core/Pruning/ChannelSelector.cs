@@ -32,9 +32,7 @@ public static class ChannelSelector
         else
         {
             var keep = BisectUniformRatio(graph, candidates, target, constraints);
-            var cost = new CostModel(graph);
-            kept = WidthBudgetFill.Fill(candidates, UniformCounts(candidates, keep, constraints), constraints,
-                counts => Measure(cost.Cost(counts), target.Kind) <= Target(cost, target));
+            kept = WidthBudgetFill.Fill(candidates, UniformCounts(candidates, keep, constraints), constraints, Budget.For(target, graph, candidates).Meets);
             reason = $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}";
         }
 
@@ -43,27 +41,32 @@ public static class ChannelSelector
         return new PruningPlan(decisions);
     }
 
+    /// <summary>
+    /// The plan that keeps, in each candidate group, its <paramref name="kept"/> highest-scoring
+    /// channels: the one way every selector turns counts into kept indices.
+    /// </summary>
+    public static PruningPlan Decide(IReadOnlyList<ChannelGroup> candidates, IReadOnlyDictionary<int, double[]> scores,
+        IReadOnlyDictionary<int, int> kept, Func<int, string> reason, string methodName) =>
+        new(candidates.Select(g => new GroupDecision(g.Id,
+            Ascending(scores[g.Id]).Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(),
+            kept[g.Id] < g.Size ? reason(g.Id) : $"{methodName}: kept whole")));
+
     /// <summary>Channel indices sorted by ascending score (ties by index, so selection is deterministic).</summary>
-    private static int[] Ascending(double[] scores) =>
+    public static int[] Ascending(double[] scores) =>
         Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
 
     private static Dictionary<int, int> UniformCounts(IEnumerable<ChannelGroup> groups, double keep, ConstraintsPolicy constraints) =>
-        groups.ToDictionary(g => g.Id, g => constraints.Round(g, (int)Math.Ceiling(g.Size * keep - 1e-9)));
+        groups.ToDictionary(g => g.Id, g => constraints.Round((int)Math.Ceiling(g.Size * keep - 1e-9), g));
 
-    private static double Target(CostModel cost, TargetPolicy budget) =>
-        budget.Fraction * (budget.Kind == TargetKind.Macs ? cost.OriginalMacs : cost.OriginalParams);
-
-    private static long Measure((long Params, long Macs) c, TargetKind kind) => kind == TargetKind.Macs ? c.Macs : c.Params;
 
     private static double BisectUniformRatio(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups, TargetPolicy budget, ConstraintsPolicy constraints)
     {
-        var cost = new CostModel(graph);
-        var goal = Target(cost, budget);
+        var limit = Budget.For(budget, graph, groups);
         double low = 0, high = 1;
         for (var step = 0; step < 40; step++)
         {
             var mid = (low + high) / 2;
-            if (Measure(cost.Cost(UniformCounts(groups, mid, constraints)), budget.Kind) <= goal) low = mid; else high = mid;
+            if (limit.Meets(UniformCounts(groups, mid, constraints))) low = mid; else high = mid;
         }
         return low;
     }
@@ -71,13 +74,12 @@ public static class ChannelSelector
     private static Dictionary<int, int> GlobalRanking(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups,
         IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints)
     {
-        var cost = new CostModel(graph);
-        var goal = Target(cost, budget);
+        var limit = Budget.For(budget, graph, groups);
         // Channels are taken one at a time from the ranking, but a group ships its count rounded
         // up to roundTo, so every budget check is on the rounded counts: checking the raw counts
         // and rounding afterwards gives channels back and overshoots the budget.
         var raw = groups.ToDictionary(g => g.Id, g => g.Size);
-        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(g, raw[g.Id]));
+        Dictionary<int, int> Rounded() => groups.ToDictionary(g => g.Id, g => constraints.Round(raw[g.Id], g));
         // Scores are normalised by the group's mean so that layers of different scale compare.
         var queue = new PriorityQueue<(int Group, int Rank), (double, int, int)>();
         var sorted = new Dictionary<int, double[]>();
@@ -90,10 +92,10 @@ public static class ChannelSelector
             queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
         }
         var removals = new List<int>();
-        while (Measure(cost.Cost(Rounded()), budget.Kind) > goal && queue.TryDequeue(out var next, out _))
+        while (!limit.Meets(Rounded()) && queue.TryDequeue(out var next, out _))
         {
             var group = groups.First(g => g.Id == next.Group);
-            if (raw[group.Id] - 1 < constraints.MinimumKept(group.Size)) continue;
+            if (raw[group.Id] - 1 < constraints.MinimumKept(group)) continue;
             raw[group.Id]--;
             removals.Add(group.Id);
             if (next.Rank + 1 < group.Size) queue.Enqueue((group.Id, next.Rank + 1), (sorted[group.Id][next.Rank + 1], group.Id, next.Rank + 1));
@@ -104,7 +106,7 @@ public static class ChannelSelector
         for (var i = removals.Count - 1; i >= 0; i--)
         {
             raw[removals[i]]++;
-            if (Measure(cost.Cost(Rounded()), budget.Kind) > goal) raw[removals[i]]--;
+            if (!limit.Meets(Rounded())) raw[removals[i]]--;
         }
         return Rounded();
     }

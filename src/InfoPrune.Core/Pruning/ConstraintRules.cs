@@ -6,11 +6,15 @@ namespace InfoPrune.Core.Pruning;
 /// <summary>How the policy's constraints bound the number of channels a group keeps.</summary>
 public static class ConstraintRules
 {
-    /// <summary>The smallest number of channels a group of <paramref name="size"/> may keep (minChannels, maxRatio; never 0).</summary>
-    public static int MinimumKept(this ConstraintsPolicy constraints, int size)
+    /// <summary>
+    /// The smallest number of channels <paramref name="group"/> may keep (minChannels, and maxRatio
+    /// of its original width; never 0, never more than it has).
+    /// </summary>
+    public static int MinimumKept(this ConstraintsPolicy constraints, ChannelGroup group)
     {
-        var byRatio = (int)Math.Ceiling(size * (1 - constraints.MaxRatio) - 1e-9);
-        return Math.Min(size, Math.Max(Math.Max(constraints.MinChannels, 1), byRatio));
+        var original = constraints.OriginalSizes?.GetValueOrDefault(group.Name, group.Size) ?? group.Size;
+        var byRatio = (int)Math.Ceiling(Math.Max(original, group.Size) * (1 - constraints.MaxRatio) - 1e-9);
+        return Math.Min(group.Size, Math.Max(Math.Max(constraints.MinChannels, 1), byRatio));
     }
 
     /// <summary>
@@ -19,9 +23,9 @@ public static class ConstraintRules
     /// roundTo n rounds to a multiple of n; "auto" to the next width measured fast for this group
     /// (<see cref="ChannelWidths"/>), or not at all when nothing was measured.
     /// </summary>
-    public static int Round(this ConstraintsPolicy constraints, ChannelGroup group, int kept)
+    public static int Round(this ConstraintsPolicy constraints, int kept, ChannelGroup group)
     {
-        var atLeast = Math.Max(kept, constraints.MinimumKept(group.Size));
+        var atLeast = Math.Max(kept, constraints.MinimumKept(group));
         var rounded = constraints.RoundTo switch
         {
             null => constraints.MeasuredWidths?.RoundUp(group.Id, atLeast) ?? atLeast,

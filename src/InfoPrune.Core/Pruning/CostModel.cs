@@ -1,18 +1,23 @@
+using InfoPrune.Core.Analysis;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Onnx;
 
 namespace InfoPrune.Core.Pruning;
 
 /// <summary>
-/// Parameters and MACs of the model a plan would produce, without building it. A layer's MACs
-/// are its traced MACs times the kept fraction of its weight (a Conv/Gemm does one MAC per
-/// weight element per output position), and an initializer keeps the product of the kept
-/// fractions of its sliced axes.
+/// Parameters and MACs of the model a plan would produce, without building it. A weighted
+/// layer's MACs are its traced MACs times the kept fraction of its weight (a Conv/Gemm does one
+/// MAC per weight element per output position; the op family names the weight input), other
+/// ops' MACs stay as traced, and an initializer keeps the product of the kept fractions of its
+/// sliced axes. Parameters are counted as <see cref="ParameterCounter"/> counts them (no BatchNorm
+/// running statistics), so the report, `inspect` and a params target agree.
 /// </summary>
 public sealed class CostModel
 {
     private readonly DependencyGraph _graph;
     private readonly Dictionary<string, List<(ChannelGroup Group, ChannelMember Member)>> _membersByInitializer;
     private readonly List<(string Weight, long Macs)> _layers;
+    private readonly IReadOnlyList<OnnxTensor> _weights;
 
     public long OriginalParams { get; }
     public long OriginalMacs { get; }
@@ -23,11 +28,15 @@ public sealed class CostModel
         _membersByInitializer = graph.Groups.SelectMany(g => g.Members.Select(m => (g, m)))
             .GroupBy(x => x.m.Initializer)
             .ToDictionary(x => x.Key, x => x.ToList());
-        _layers = graph.Trace.Where(t => t.Macs > 0)
-            .Select(t => (t.Node.Inputs.Count > 1 ? t.Node.Inputs[1] : "", t.Macs)).ToList();
-        OriginalParams = graph.Model.Graph.Initializers.Values.Where(t => t.IsFloatingPoint).Sum(t => t.ElementCount);
+        _layers = graph.Trace.Where(t => t.Macs > 0).Select(t => (WeightOf(graph, t.Node), t.Macs)).ToList();
+        _weights = ParameterCounter.WeightTensors(graph.Model.Graph, graph.Registry);
+        OriginalParams = _weights.Sum(t => t.ElementCount);
         OriginalMacs = _layers.Sum(l => l.Macs);
     }
+
+    /// <summary>The weight a layer's MACs scale with, or "" (nothing the plan slices) for an op that applies none.</summary>
+    private static string WeightOf(DependencyGraph graph, OnnxNode node) =>
+        graph.Registry.Find(node)?.WeightedLayer(node) is { } layer && node.HasInput(layer.WeightInput) ? node.Inputs[layer.WeightInput] : "";
 
     /// <summary>Fraction of an initializer's elements kept by the plan (given kept counts per group id).</summary>
     public double KeptFraction(string initializer, IReadOnlyDictionary<int, int> keptCounts)
@@ -47,8 +56,7 @@ public sealed class CostModel
     public (long Params, long Macs) Cost(IReadOnlyDictionary<int, int> keptCounts)
     {
         double parameters = 0;
-        foreach (var (name, tensor) in _graph.Model.Graph.Initializers)
-            if (tensor.IsFloatingPoint) parameters += tensor.ElementCount * KeptFraction(name, keptCounts);
+        foreach (var tensor in _weights) parameters += tensor.ElementCount * KeptFraction(tensor.Name, keptCounts);
         double macs = 0;
         foreach (var (weight, layerMacs) in _layers) macs += layerMacs * KeptFraction(weight, keptCounts);
         return ((long)Math.Round(parameters), (long)Math.Round(macs));

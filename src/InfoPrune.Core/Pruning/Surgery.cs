@@ -44,7 +44,7 @@ public static class Surgery
             {
                 // Built at the layer's full width; its outputs may be pruned by another group.
                 var outputOwners = owners[(bias.Weight, bias.OutputAxis)];
-                AddBias(g, bias.Node, biasName, outputOwners.Any()
+                AddBias(g, bias.Node, bias.BiasInput, biasName, outputOwners.Any()
                     ? KeptPositions(outputOwners, plan).Select(o => bias.Values[o]).ToArray()
                     : bias.Values);
             }
@@ -54,11 +54,11 @@ public static class Surgery
         });
     }
 
-    /// <summary>A bias the balancing adds to a layer that had none, at the layer's unpruned width.</summary>
-    private sealed record NewBias(string Node, string Weight, int OutputAxis, float[] Values);
+    /// <summary>A bias the balancing adds (as input <paramref name="BiasInput"/>) to a layer that had none, at the layer's unpruned width.</summary>
+    private sealed record NewBias(string Node, int BiasInput, string Weight, int OutputAxis, float[] Values);
 
     /// <summary>The positions along one (initializer, axis) that the plan keeps, in order, from the groups that own it.</summary>
-    private static List<long> KeptPositions(IEnumerable<(ChannelGroup Group, ChannelMember Member)> owners, PruningPlan plan)
+    internal static List<long> KeptPositions(IEnumerable<(ChannelGroup Group, ChannelMember Member)> owners, PruningPlan plan)
     {
         var keep = new List<long>();
         foreach (var (group, member) in owners.OrderBy(x => x.Member.Offset))
@@ -67,6 +67,16 @@ public static class Surgery
                     keep.Add(member.Offset + channel * member.Block + k);
         keep.Sort();
         return keep;
+    }
+
+    /// <summary>
+    /// The positions along <paramref name="axis"/> of <paramref name="initializer"/> that
+    /// <paramref name="plan"/> keeps, or null when no group owns that axis (nothing is cut there).
+    /// </summary>
+    public static IReadOnlyList<long>? KeptPositions(DependencyGraph graph, PruningPlan plan, string initializer, int axis)
+    {
+        var owners = graph.Groups.SelectMany(g => g.Members.Where(m => m.Initializer == initializer && m.Axis == axis).Select(m => (Group: g, Member: m))).ToList();
+        return owners.Count == 0 ? null : KeptPositions(owners, plan);
     }
 
     /// <summary>The width of a space after the plan.</summary>
@@ -82,8 +92,11 @@ public static class Surgery
         {
             if (!plan.MeanActivations.TryGetValue(member.ConsumedValue!, out var means)) continue;
             var node = graph.Model.Graph.Nodes.First(n => n.DisplayName == member.Node);
+            var family = graph.Registry.Find(node);
+            // Only weighted layers read a group as consumers; their family says where outputs and bias are.
+            if (family?.WeightedLayer(node) is not { } layer) continue;
             var weight = graph.Model.Graph.Initializers[member.Initializer];
-            var outAxis = OutputAxis(node, member.Axis);
+            var outAxis = layer.WeightOutputAxis;
             var outWidth = (int)weight.Shape[outAxis];
             var delta = new double[outWidth];
             var w = weight.Floats;
@@ -102,7 +115,7 @@ public static class Surgery
             }
             if (removed.Length == 0) continue;
 
-            var biasName = BiasOf(graph.Model.Graph, node);
+            var biasName = family.BiasInitializer(node, graph.Model.Graph);
             if (biasName != null)
             {
                 var bias = newTensors.TryGetValue(biasName, out var t) ? t : graph.Model.Graph.Initializers[biasName];
@@ -111,46 +124,23 @@ public static class Surgery
                 for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
                 newTensors[biasName] = OnnxTensor.FromFloats(biasName, bias.Shape.ToArray(), values, bias.StoredType);
             }
-            else if (node.OpType is "Conv" or "Gemm" && (node.Inputs.Count < 3 || node.Inputs[2].Length == 0))
+            else if (layer.BiasInput is { } biasInput && !node.HasInput(biasInput))
             {
                 var name = $"{node.DisplayName}.infoprune_bias";
                 var values = newBiases.TryGetValue(name, out var existing) ? existing.Values : new float[outWidth];
                 for (var o = 0; o < outWidth; o++) values[o] += (float)delta[o];
-                newBiases[name] = new NewBias(node.Name.Length > 0 ? node.Name : node.DisplayName, member.Initializer, outAxis, values);
+                newBiases[name] = new NewBias(node.Name.Length > 0 ? node.Name : node.DisplayName, biasInput, member.Initializer, outAxis, values);
             }
             // Otherwise (a MatMul with no Add of a bias after it, a bias computed at run time) there
             // is nowhere to put the correction; the channel is removed uncompensated, as without balancing.
         }
     }
 
-    /// <summary>
-    /// The bias initializer a layer adds to its output: Conv's and Gemm's third input, or for a
-    /// MatMul the constant of the Add that alone reads its output (how PyTorch exports Linear on
-    /// inputs of rank above 2). Null when there is none.
-    /// </summary>
-    private static string? BiasOf(OnnxGraph graph, OnnxNode node)
-    {
-        if (node.OpType != "MatMul")
-            return node.Inputs.Count > 2 && node.Inputs[2].Length > 0 && graph.Initializers.ContainsKey(node.Inputs[2]) ? node.Inputs[2] : null;
-        var output = node.Outputs[0];
-        var readers = graph.Nodes.Where(n => n.Inputs.Contains(output)).ToList();
-        if (readers.Count != 1 || readers[0].OpType != "Add" || graph.Outputs.Any(o => o.Name == output)) return null;
-        var other = readers[0].Inputs.FirstOrDefault(i => i != output);
-        return other != null && graph.Initializers.ContainsKey(other) ? other : null;
-    }
-
-    /// <summary>The axis of a consumer's weight that indexes its outputs.</summary>
-    private static int OutputAxis(OnnxNode node, int inputAxis) => node.OpType switch
-    {
-        "Conv" => 0,
-        _ => inputAxis == 0 ? 1 : 0, // Gemm/MatMul: the other axis of the 2-D weight
-    };
-
-    private static void AddBias(GraphProto g, string nodeName, string biasName, float[] values)
+    private static void AddBias(GraphProto g, string nodeName, int biasInput, string biasName, float[] values)
     {
         var node = FindNode(g, nodeName);
-        while (node.Input.Count < 2) node.Input.Add("");
-        if (node.Input.Count == 2) node.Input.Add(biasName); else node.Input[2] = biasName;
+        while (node.Input.Count <= biasInput) node.Input.Add("");
+        node.Input[biasInput] = biasName;
         g.Initializer.Add(OnnxTensor.FromFloats(biasName, new long[] { values.Length }, values).ToProto());
     }
 

@@ -27,7 +27,7 @@ public static class WidthBudgetFill
             raised = false;
             foreach (var group in groups.OrderBy(g => (double)result[g.Id] / g.Size).ThenBy(g => g.Id))
             {
-                var next = constraints.Round(group, result[group.Id] + 1);
+                var next = constraints.Round(result[group.Id] + 1, group);
                 if (next <= result[group.Id]) continue;
                 var trial = new Dictionary<int, int>(result) { [group.Id] = next };
                 if (!fits(trial)) continue;

@@ -22,6 +22,10 @@ public sealed record PruneReport
     public FineTuneReport? FineTune { get; init; }
     public IReadOnlyList<StepTime> Steps { get; init; } = Array.Empty<StepTime>();
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    /// <summary>The layers that trained with a re-inserted BatchNorm (folded back into their weights in the output).</summary>
+    public IReadOnlyList<string> BatchNormLayers { get; init; } = Array.Empty<string>();
+    /// <summary>Pruning steps the target was reached in (1: one-shot).</summary>
+    public int PruningSteps { get; init; } = 1;
     /// <summary>"pruned", "gate-failed" or "failed".</summary>
     public required string Outcome { get; init; }
 }

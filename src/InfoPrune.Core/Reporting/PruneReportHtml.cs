@@ -52,6 +52,9 @@ public static class PruneReportHtml
                 (widths ? $"<td class=\"text\">{Encode(g.FastWidths == null ? "—" : string.Join(" ", g.FastWidths))}</td>" : "") + "</tr>");
         html.AppendLine("</table>");
 
+        if (report.BatchNormLayers.Count > 0)
+            html.AppendLine($"<p>Fine-tuned with BatchNorm re-inserted after {report.BatchNormLayers.Count} layer(s), folded back into their weights before writing: " +
+                $"{Encode(string.Join(", ", report.BatchNormLayers))}.</p>");
         if (report.FineTune is { } fineTune)
             html.AppendLine($"<h2>Fine-tuning</h2><p>{fineTune.Epochs} epoch(s), {fineTune.Steps} steps, {fineTune.ImagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} images/s; " +
                 $"mean loss per epoch: {string.Join(", ", fineTune.EpochLoss.Select(l => l.ToString("0.000", CultureInfo.InvariantCulture)))}.</p>");

@@ -28,11 +28,11 @@ public static class ReportWriter
         var verdict = report.Outcome switch { "pruned" => "✅ pruned", "gate-failed" => "❌ gate failed", _ => "❌ failed" };
         md.AppendLine($"## InfoPrune: {Path.GetFileName(report.Model)} — {verdict}");
         md.AppendLine();
-        md.AppendLine($"Method `{report.Method}`, target {report.Target}, seed {report.Seed}.");
+        md.AppendLine($"Method `{report.Method}`, target {report.Target}{(report.PruningSteps > 1 ? $" in {report.PruningSteps} steps" : "")}, seed {report.Seed}.");
+        if (report.BatchNormLayers.Count > 0)
+            md.AppendLine().AppendLine($"Fine-tuned with BatchNorm re-inserted after {report.BatchNormLayers.Count} layer(s), folded back into their weights: {string.Join(", ", report.BatchNormLayers.Select(l => $"`{l}`"))}.");
         md.AppendLine();
-        // One reading for the last column: the pruned model's share of the original (48% = about half
-        // as big, or half the time); accuracy, a fraction already, changes by points.
-        md.AppendLine("| | before | after | after ÷ before |");
+        md.AppendLine("| | before | after | change |");
         md.AppendLine("|---|---:|---:|---:|");
         var after = report.After;
         Row(md, "parameters", report.Before.Parameters, after?.Parameters);
@@ -68,16 +68,30 @@ public static class ReportWriter
     public static void WriteHtml(PruneReport report, string path) => AtomicFile.WriteAllText(path, PruneReportHtml.Render(report));
 
     private static void Row(StringBuilder md, string name, long before, long? after) =>
-        md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {(after is { } a && before > 0 ? ((double)a / before).ToString("0.0%", CultureInfo.InvariantCulture) : "—")} |");
+        md.AppendLine($"| {name} | {before.ToString("N0", CultureInfo.InvariantCulture)} | {after?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {RelativeChange(before, after)} |");
 
     private static string Pct(double? v) => v is { } x ? (x * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "—";
+    /// <summary>
+    /// One form for every size and time row: the signed relative change ("−51.6%" = about half
+    /// the MACs, "+12.0%" = slower), so the column never mixes kept fractions with speed-up factors.
+    /// Accuracy, a fraction itself, changes in points instead.
+    /// </summary>
+    internal static string RelativeChange(double? before, double? after) =>
+        before is { } b && after is { } a && b > 0
+            ? ((a - b) / b).ToString("+0.0%;−0.0%;0.0%", CultureInfo.InvariantCulture)
+            : "—";
     /// <summary>A latency with its spread: "1.23 ms (1.20–1.31)".</summary>
     internal static string Timing(LatencyStatistics s) =>
         $"{Milliseconds(s.Median)} ms ({Milliseconds(s.LowerQuartile)}–{Milliseconds(s.UpperQuartile)})";
 
-    /// <summary>The pruned model's share of the original's time with the spread of the per-round ratio: "48% (46–51%)".</summary>
+    /// <summary>
+    /// The change of the time, in the column's one form (signed relative change), with the spread
+    /// of the per-round ratio: "−52% (−54% to −49%)".
+    /// </summary>
     internal static string RatioWithSpread(BatchLatency batch) =>
-        $"{(batch.PrunedIsSlower ? "⚠️ " : "")}{Percent(batch.Ratio.Median)} ({Percent(batch.Ratio.LowerQuartile, sign: false)}–{Percent(batch.Ratio.UpperQuartile)})";
+        $"{(batch.PrunedIsSlower ? "⚠️ " : "")}{Signed(batch.Ratio.Median)} ({Signed(batch.Ratio.LowerQuartile)} to {Signed(batch.Ratio.UpperQuartile)})";
+
+    private static string Signed(double ratio) => (ratio - 1).ToString("+0%;−0%;0%", CultureInfo.InvariantCulture);
 
     internal static string ThreadsText(int threads) => threads == 0 ? "its default threads" : threads == 1 ? "1 thread" : $"{threads} threads";
 
@@ -88,8 +102,8 @@ public static class ReportWriter
         : ms >= 1 ? ms.ToString("0.00", CultureInfo.InvariantCulture)
         : ms.ToString("0.000#", CultureInfo.InvariantCulture);
 
-    private static string Percent(double fraction, bool sign = true) =>
-        (fraction * 100).ToString(fraction < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + (sign ? "%" : "");
+    private static string Percent(double fraction) =>
+        (fraction * 100).ToString(fraction < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>The layers that take the most time, in a collapsed table (GitHub renders details/summary).</summary>
     private static void AppendLayerShares(StringBuilder md, LatencyReport latency)

@@ -56,6 +56,15 @@ public sealed record FineTuneOptions
     /// </summary>
     public int ProgressInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Which part of the run this call trains, for iterative pruning: the optimizer steps from
+    /// <c>From</c> to <c>To</c> (fractions of the steps of <see cref="Epochs"/> epochs, 0 ≤ From &lt; To ≤ 1).
+    /// The learning-rate schedule and the shuffle order are those of the whole run, so consecutive
+    /// segments together take exactly the steps, rates and batches one uninterrupted run would.
+    /// Default: the whole run.
+    /// </summary>
+    public (double From, double To) Segment { get; init; } = (0, 1);
+
     /// <summary>Whether a teacher model takes part in training.</summary>
     public bool Distills => DistillWeight > 0;
 
@@ -99,5 +108,6 @@ public sealed record FineTuneOptions
         if (!(DistillWeight >= 0 && DistillWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(DistillWeight), DistillWeight, "must lie in [0, 1]");
         if (!(DistillTemperature > 0) || !double.IsFinite(DistillTemperature)) throw new ArgumentOutOfRangeException(nameof(DistillTemperature), DistillTemperature, "must be a positive number");
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgressInterval, 1, nameof(ProgressInterval));
+        if (!(Segment.From >= 0 && Segment.From < Segment.To && Segment.To <= 1)) throw new ArgumentOutOfRangeException(nameof(Segment), Segment, "must satisfy 0 ≤ from < to ≤ 1");
     }
 }

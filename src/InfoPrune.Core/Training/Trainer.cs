@@ -107,9 +107,16 @@ public sealed class Trainer
         int globalStep = 0;
         long images = 0;
         double appliedRate = Options.LearningRate;
+        // This call's share of the whole run's steps (all of them unless iterative pruning splits it).
+        var (segmentStart, segmentEnd) = SegmentSteps(schedule.TotalSteps);
 
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        for (int epoch = 1; epoch <= Options.Epochs && globalStep < segmentEnd; epoch++)
         {
+            if (globalStep + stream.BatchCount <= segmentStart)
+            {
+                globalStep += stream.BatchCount; // an epoch wholly before this segment
+                continue;
+            }
             lossSum.zero_();
             correctSum.zero_();
             long epochSamples = 0;
@@ -118,6 +125,15 @@ public sealed class Trainer
             foreach (var batch in stream.Epoch(epoch - 1))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (globalStep < segmentStart)
+                {
+                    // Earlier segments trained on these batches; the order of the rest stays the whole run's.
+                    globalStep++;
+                    step++;
+                    firstUnreadStep = step + 1;
+                    continue;
+                }
+                if (globalStep >= segmentEnd) break;
                 rate = schedule.RateAt(globalStep);
                 if (rate != appliedRate) OptimizerFactory.SetLearningRate(optimizer, appliedRate = rate);
                 using (torch.NewDisposeScope())
@@ -146,6 +162,7 @@ public sealed class Trainer
                     progress?.Report(new TrainingProgress(epoch, Options.Epochs, step, stream.BatchCount, running, rate));
                 }
             }
+            if (epochSamples == 0) break; // a segment too short to reach this epoch
             var meanLoss = ReadMeanLoss(lossSum, epochSamples, epoch, firstUnreadStep, step, rate);
             var accuracy = (double)correctSum.item<long>() / epochSamples;
             images += epochSamples;
@@ -153,7 +170,14 @@ public sealed class Trainer
             progress?.Report(new TrainingProgress(epoch, Options.Epochs, step, stream.BatchCount, meanLoss, rate));
         }
         clock.Stop();
-        return new TrainingResult(epochs, globalStep, images, clock.Elapsed.TotalSeconds);
+        return new TrainingResult(epochs, globalStep - segmentStart, images, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The [start, end) range of global steps <see cref="FineTuneOptions.Segment"/> selects.</summary>
+    private (int Start, int End) SegmentSteps(int totalSteps)
+    {
+        var (from, to) = Options.Segment;
+        return ((int)Math.Round(totalSteps * from), (int)Math.Round(totalSteps * to));
     }
 
     private Tensor Loss(Tensor logits, Tensor labels, Tensor input, GraphExecutor? teacher, bool teacherProbabilities, bool firstStep)
@@ -178,9 +202,8 @@ public sealed class Trainer
     private static bool OutputsProbabilities(GraphExecutor executor)
     {
         var graph = executor.Model.Graph;
-        if (graph.Outputs.Count == 0 || graph.Producer(graph.Outputs[0].Name) is not { OpType: "Softmax" } softmax) return false;
-        var axis = softmax.Attributes.TryGetValue("axis", out var a) ? a.Int : (executor.Model.Opsets.GetValueOrDefault("", 13) >= 13 ? -1 : 1);
-        return axis is 1 or -1;
+        if (graph.Outputs.Count == 0 || graph.Producer(graph.Outputs[0].Name) is not { } last) return false;
+        return executor.Registry.Find(last)?.SoftmaxAxis(last) is 1 or -1;
     }
 
     /// <summary>Log-probabilities for a Softmax output (clamped so a probability that underflowed to 0 stays finite), else the output as it is.</summary>

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods.Information;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -50,11 +51,11 @@ internal static class AnalyzeCommand
         foreach (var option in new Option[] { samples, evalSamples, steps, seeds, bins }) OptionRules.RequirePositive(option);
         bins.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() == 1) result.AddError("--bins must be at least 2 (one bit is the default).");
+            if (OptionRules.IntegerToken(result) == 1) result.AddError("--bins must be at least 2 (one bit is the default).");
         });
         steps.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() == 1) result.AddError("--steps must be at least 2 (a curve needs both ends).");
+            if (OptionRules.IntegerToken(result) == 1) result.AddError("--steps must be at least 2 (a curve needs both ends).");
         });
         var layers = new Option<string[]>("--layers")
         {
@@ -115,31 +116,26 @@ internal static class AnalyzeCommand
     {
         InputFiles.Require(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
+        OpRegistry.Default.ThrowIfInconsistent(model.Graph, request.Model);
         OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);
         var data = context.Datasets.Open(request.Images, request.Labels, model, request.Preprocessing);
         using var release = data as IDisposable;
         DeviceChoice.UseThreads(request.Threads);
 
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Stop between evaluations; nothing is written unless the analysis finishes.
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl+C and SIGTERM stop between evaluations; nothing is written unless the analysis finishes.
+        context.Stop.Cooperative = true;
         NeuronAnalysisResult result;
         IReadOnlyList<string> files;
         try
         {
             var progress = new ProgressLine(context.Error, context.RichOutput);
-            result = NeuronAnalysis.Run(model, data, request.Options, progress, cancellation.Token);
+            result = NeuronAnalysis.Run(model, data, request.Options, progress, context.Stop.Token);
             progress.Finish();
             files = NeuronAnalysisFiles.WriteAll(result, request.Output);
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            context.Stop.Cooperative = false;
         }
 
         if (request.Json) WriteJson(context.Out, request, result, files);

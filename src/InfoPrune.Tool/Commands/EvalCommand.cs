@@ -66,6 +66,7 @@ internal static class EvalCommand
     {
         InputFiles.Require(request.Model, request.Images, request.Labels);
         var model = OnnxModel.Load(request.Model);
+        OpRegistry.Default.ThrowIfInconsistent(model.Graph, request.Model);
         // Problems with the model are reported before the data is read: they are the likelier
         // mistake, and data checks against a model that cannot run would only add noise.
         if (request.Runtime == EvaluationRuntime.Torch) OpRegistry.Default.ThrowIfUnsupported(model.Graph, request.Model);

@@ -26,6 +26,7 @@ internal static class InspectCommand
     private static int Run(ToolContext context, string modelPath, bool asJson, int threads)
     {
         var model = OnnxModel.Load(modelPath);
+        OpRegistry.Default.ThrowIfInconsistent(model.Graph, modelPath);
         DeviceChoice.UseThreads(threads);
         var stats = ModelStatistics.Compute(model);
 

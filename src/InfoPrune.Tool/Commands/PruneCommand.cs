@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using InfoPrune.Core.Pipeline;
+using InfoPrune.Core.Policy;
+using InfoPrune.Tool.Caching;
 using InfoPrune.Core.Reporting;
 using InfoPrune.Tool.Rendering;
 
@@ -19,16 +22,24 @@ internal static class PruneCommand
         var output = new Option<string?>("--out") { Description = "Where to write the pruned model (default: MODEL.pruned.onnx beside the input)." };
         var report = new Option<string?>("--report") { Description = "Where to write the JSON report (default: OUT.report.json; a .md summary goes beside it)." };
         var minAccuracy = new Option<double?>("--min-accuracy") { Description = "Overrides the policy's gate.minAccuracy (a fraction, e.g. 0.88)." };
-        minAccuracy.Validators.Add(result =>
+        minAccuracy.CustomParser = result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 1)) result.AddError("--min-accuracy must be between 0 and 1.");
-        });
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
+            result.AddError($"--min-accuracy must be a fraction between 0 and 1, not '{token}'.");
+            return null;
+        };
+        OptionRules.RequireBetween(minAccuracy, 0, 1, "a fraction between 0 and 1");
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip every ONNX Runtime timing: the report's latency and the measured channel widths of roundTo \"auto\" (counts are then not rounded)." };
         var dependencies = new Option<string?>("--dependency-file") { Description = "Write the files this run reads (model, policy, data), one per line, for incremental builds." };
+        var cacheDirectory = new Option<string?>("--cache-dir")
+        {
+            Description = "Reuse results by content: a run with the same model, policy, data, tool and settings copies the stored result instead of pruning; passing runs are stored here.",
+        };
 
         var command = new Command("prune", "Prune a model as a policy says, fine-tune it, gate it on accuracy, and write the smaller ONNX file.")
         {
-            model, policy, output, report, minAccuracy, noLatency, dependencies,
+            model, policy, output, report, minAccuracy, noLatency, dependencies, cacheDirectory,
         };
         command.SetAction(parse => Run(context, new PruneRequest(parse.GetValue(model)!, parse.GetValue(policy)!)
         {
@@ -38,33 +49,56 @@ internal static class PruneCommand
             Threads = parse.GetValue(globals.Threads),
             MeasureLatency = !parse.GetValue(noLatency),
             DependencyFile = parse.GetValue(dependencies),
-        }));
+        }, parse.GetValue(cacheDirectory)));
         return command;
     }
 
-    private static int Run(ToolContext context, PruneRequest request)
+    private static int Run(ToolContext context, PruneRequest request, string? cacheDirectory)
     {
         InputFiles.Require(request.ModelPath, request.PolicyPath);
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // First line, always: the build task reads the version from it (and warns on a mismatch with itself).
+        context.Error.WriteLine($"infoprune: dotnet-infoprune {Provenance.ToolVersion} pruning {request.ModelPath}");
+        var cache = cacheDirectory is null ? null : new PruneCache(cacheDirectory);
+        string? key = null;
+        if (cache != null)
         {
-            // Let the pipeline stop between steps and clean up instead of dying mid-write.
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+            var policy = PolicyLoader.Load(request.PolicyPath);
+            key = PruneCache.Key(request, PruneOutputs.InputFiles(request.ModelPath, policy));
+            if (cache.TryRead(key, request) is { } cached)
+            {
+                // The same output checks, locks and one-go write as a pruning run.
+                using var outputs = PruneOutputs.Claim(request, policy);
+                outputs.Emit(cached.Report, cached.Model, request.ModelPath, policy);
+                context.Error.WriteLine($"infoprune: reused the result of an earlier run with the same model, policy, data, tool and settings (cache entry {key[..12]})");
+                // The same warnings as the run that made it, so every configuration's build shows them.
+                foreach (var warning in cached.Report.Warnings) context.Error.WriteLine(warning);
+                WriteResult(context, new PruneOutcome(cached.Report, outputs.ModelPath, outputs.ReportPath), fromCache: true);
+                return 0;
+            }
+        }
+
+        // Ctrl+C and SIGTERM let the pipeline stop between steps and clean up instead of dying mid-write.
+        context.Stop.Cooperative = true;
         try
         {
             var progress = new ProgressLine(context.Error, context.RichOutput);
-            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, cancellation.Token);
+            var outcome = new PrunePipeline(progress, progress.Warn).Run(request, context.Stop.Token);
             progress.Finish();
-            context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
-            context.Out.WriteLine($"Report: {outcome.ReportPath}");
+            if (cache?.Store(key!, outcome) is { } problem) context.Error.WriteLine($"infoprune: {problem}");
+            WriteResult(context, outcome, fromCache: false);
             return 0;
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            context.Stop.Cooperative = false;
         }
+    }
+
+    /// <summary>The summary table, then where the reports are: the HTML one first, for people.</summary>
+    private static void WriteResult(ToolContext context, PruneOutcome outcome, bool fromCache)
+    {
+        context.Out.Write(ReportWriter.ToMarkdown(outcome.Report));
+        if (fromCache) context.Out.WriteLine("(from the cache: the same inputs were pruned before)");
+        context.Out.WriteLine($"Report: {Path.ChangeExtension(outcome.ReportPath, ".html")} (also {outcome.ReportPath} and {Path.ChangeExtension(outcome.ReportPath, ".md")})");
     }
 }

@@ -4,7 +4,6 @@ using InfoPrune.Core.Methods.Baselines;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
-using InfoPrune.Core.Tests.Support;
 
 namespace InfoPrune.Core.Tests.Latency;
 
@@ -153,11 +152,11 @@ public class ChannelWidthsTests
     [Fact]
     public void AutoWithoutMeasuredWidthsKeepsCountsAsTheyAre()
     {
-        var graph = DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+        var graph = DependencyGraph.Analyze(OnnxModel.Load(TestModels.Path("lenet5.onnx")));
         var group = graph.PrunableGroups.First(g => g.Size == 120);
 
-        Assert.Equal(61, ConstraintsPolicy.Default.Round(group, 61));
-        Assert.Equal(64, (ConstraintsPolicy.Default with { RoundTo = 8 }).Round(group, 61));
+        Assert.Equal(61, ConstraintsPolicy.Default.Round(61, group));
+        Assert.Equal(64, (ConstraintsPolicy.Default with { RoundTo = 8 }).Round(61, group));
     }
 
     [Theory]
@@ -167,7 +166,7 @@ public class ChannelWidthsTests
     public void BudgetIsMetWithMeasuredWidthsAndTheirStepsAreSpent(TargetKind kind, bool global)
     {
         // Every group measured as a kernel padding to blocks of 8 (conv1, with 6 channels, to 3).
-        var graph = DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+        var graph = DependencyGraph.Analyze(OnnxModel.Load(TestModels.Path("lenet5.onnx")));
         var costs = graph.PrunableGroups.ToDictionary(g => g.Id, g =>
         {
             var block = g.Size < 8 ? 3 : 8;

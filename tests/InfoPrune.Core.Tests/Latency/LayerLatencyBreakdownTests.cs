@@ -1,7 +1,6 @@
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Latency;
 using InfoPrune.Core.Onnx;
-using InfoPrune.Core.Tests.Support;
 
 namespace InfoPrune.Core.Tests.Latency;
 
@@ -11,7 +10,7 @@ public class LayerLatencyBreakdownTests
     [Fact]
     public void KernelsAreAttributedToTheLayersTheyCameFromIncludingFusedOnes()
     {
-        var path = SharedModels.Path("lenet5.onnx");
+        var path = TestModels.Path("lenet5.onnx");
         var graph = DependencyGraph.Analyze(OnnxModel.Load(path));
         var bytes = File.ReadAllBytes(path);
 

@@ -42,7 +42,7 @@ public class WidthLatencyTableTests
         var cache = LatencyCache.InMemory();
         var settings = new LatencySettings(BatchSize: 4, Threads: 1);
 
-        var first = WidthLatencyTable.Measure(graph, groups, g => ConstraintsPolicy.Default.MinimumKept(g.Size), settings, cache);
+        var first = WidthLatencyTable.Measure(graph, groups, g => ConstraintsPolicy.Default.MinimumKept(g), settings, cache);
 
         Assert.Empty(first.Warnings);
         Assert.Equal(groups.Select(g => g.Id).Order(), first.Profiles.Keys.Order());
@@ -57,7 +57,7 @@ public class WidthLatencyTableTests
         Assert.True(first.ProbesReused > 0);
         Assert.Equal(first.ProbesMeasured, cache.AddedCount);
 
-        var second = WidthLatencyTable.Measure(graph, groups, g => ConstraintsPolicy.Default.MinimumKept(g.Size), settings, cache);
+        var second = WidthLatencyTable.Measure(graph, groups, g => ConstraintsPolicy.Default.MinimumKept(g), settings, cache);
 
         Assert.Equal(0, second.ProbesMeasured);
         Assert.Equal(first.ProbesMeasured + first.ProbesReused, second.ProbesReused);

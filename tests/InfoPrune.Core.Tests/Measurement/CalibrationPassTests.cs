@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;

@@ -4,7 +4,6 @@ using InfoPrune.Core.Graph;
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Core.Validation;
 
 namespace InfoPrune.Core.Tests.Measurement;
@@ -17,7 +16,7 @@ public class CollapsedChannelThresholdTests
         // The mean of a ReLU map is positive for nearly every image: split at 0, every conv channel
         // of LeNet would be a constant (entropy 0) and its MI meaningless. Split at the median,
         // each channel carries about one bit, while the fully connected ReLU units keep 0.
-        var model = OnnxModel.Load(SharedModels.Path("lenet5.onnx"));
+        var model = OnnxModel.Load(TestModels.Path("lenet5.onnx"));
         var graph = DependencyGraph.Analyze(model);
         using var data = LabeledDataset.Open(FashionMnist.TestImages, FashionMnist.TestLabels, DatasetBatchSource.OptionsFor(model));
         using var executor = GraphExecutor.Create(model);

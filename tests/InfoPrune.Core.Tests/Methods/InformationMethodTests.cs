@@ -4,6 +4,7 @@ using InfoPrune.Core.Graph;
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Methods;
+using InfoPrune.Core.Methods.Baselines;
 using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
@@ -48,7 +49,7 @@ public class InformationMethodTests
     public void EveryMeasureScoresFromTheSameCounts(InformationMeasure measure, NeuronMeasure estimator)
     {
         var (graph, context) = Measured(ToyNets.LabelAndNoise("Relu"), ToyNets.LabelAndNoiseData(200));
-        var method = InformationMethods.Create(new MethodPolicy(MeasureNames.PolicyName(measure), new InformationMeasureParameters(measure, MeasureSettings.Default)));
+        var method = (IImportanceMethod)MethodCatalog.Create(new MethodPolicy(MeasureNames.PolicyName(measure), new InformationMeasureParameters(measure, MeasureSettings.Default)));
         var group = Assert.Single(context.Measurements!.Groups.Values);
         Assert.Equal(MeasureNames.PolicyName(measure), method.Name);
         Assert.Equal(InformationMeasures.Score(group.Counts, estimator), method.Score(graph, context)[group.GroupId]);
@@ -160,13 +161,14 @@ public class InformationMethodTests
     }
 
     [Fact]
-    public void FactoryBuildsTheMethodThePolicyNames()
+    public void CatalogBuildsTheMethodThePolicyNamesAndItDeclaresItsMeasurement()
     {
-        Assert.IsType<HybridMethod>(InformationMethods.Create(new MethodPolicy("hybrid", new HybridParameters())));
-        Assert.True(InformationMethods.Handles(new MethodPolicy("hybrid", new HybridParameters())));
-        Assert.False(InformationMethods.Handles(new MethodPolicy("l1", NoParameters.Instance)));
-        var options = InformationMethods.MeasurementOptionsFor(new MethodPolicy("entropy",
-            new InformationMeasureParameters(InformationMeasure.Entropy, MeasureSettings.Default with { Collapse = InfoPrune.Core.Policy.ChannelCollapse.L2 })));
+        Assert.IsType<HybridMethod>(MethodCatalog.Create(new MethodPolicy("hybrid", new HybridParameters())));
+        Assert.NotNull(MethodCatalog.Create(new MethodPolicy("hybrid", new HybridParameters())).Measurement);
+        // A weights-only method asks for no calibration pass.
+        Assert.Null(MethodCatalog.Create(new MethodPolicy("l1", NoParameters.Instance)).Measurement);
+        var options = MethodCatalog.Create(new MethodPolicy("entropy",
+            new InformationMeasureParameters(InformationMeasure.Entropy, MeasureSettings.Default with { Collapse = Core.Methods.Information.ChannelCollapse.L2 }))).Measurement!;
         Assert.Equal(ChannelCollapseMode.L2, options.Collapse);
     }
 }

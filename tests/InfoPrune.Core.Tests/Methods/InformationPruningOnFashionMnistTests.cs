@@ -7,7 +7,6 @@ using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 using InfoPrune.Core.Tests.Data;
-using InfoPrune.Core.Tests.Support;
 using Xunit.Abstractions;
 
 namespace InfoPrune.Core.Tests.Methods;
@@ -38,7 +37,7 @@ public class InformationPruningOnFashionMnistTests(ITestOutputHelper output)
         return accuracies.Average();
     }
 
-    private double ByMethod(IPlanningMethod method, OnnxModel model, DependencyGraph graph, ActivationMeasurements measurements)
+    private double ByMethod(IPruningMethod method, OnnxModel model, DependencyGraph graph, ActivationMeasurements measurements)
     {
         var accuracy = Pruned(model, graph, method.Plan(graph, new MethodContext { Measurements = measurements }, HalfOfEachLayer, ConstraintsPolicy.Default));
         output.WriteLine($"{method.Name}: {accuracy:P2}");
@@ -48,7 +47,7 @@ public class InformationPruningOnFashionMnistTests(ITestOutputHelper output)
     [FashionMnistFact]
     public void HalvingTheReluMlpByInformationBeatsRandomAndBiasBalancingDoesNotHelp()
     {
-        var model = OnnxModel.Load(SharedModels.Path("mlp.onnx"));
+        var model = OnnxModel.Load(TestModels.Path("mlp.onnx"));
         var graph = DependencyGraph.Analyze(model);
         var measurements = Data.Value.Measure(model, graph);
         output.WriteLine($"original: {Data.Value.Accuracy(model):P2}");

@@ -3,7 +3,6 @@ using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Onnx;
-using InfoPrune.Core.Tests.Support;
 using TorchSharp;
 
 namespace InfoPrune.Core.Tests.Methods;

@@ -8,24 +8,24 @@ namespace InfoPrune.Core.Tests.Onnx;
 
 public class RoundTripTests
 {
-    public static IEnumerable<object[]> SharedModelFiles() =>
+    public static IEnumerable<object[]> PyTorchExportFiles() =>
         new[] { "mlp.onnx", "lenet5.onnx", "resnet20.onnx", "resnet20_bn.onnx" }.Select(f => new object[] { f });
 
     [Theory]
-    [MemberData(nameof(SharedModelFiles))]
+    [MemberData(nameof(PyTorchExportFiles))]
     public void PyTorchExportRoundTripsToIdenticalBytes(string file)
     {
-        var path = SharedModels.Path(file);
+        var path = TestModels.Path(file);
         var original = File.ReadAllBytes(path);
         var model = OnnxModel.Load(path);
         Assert.Equal(original, model.ToBytes());
     }
 
     [Theory]
-    [MemberData(nameof(SharedModelFiles))]
+    [MemberData(nameof(PyTorchExportFiles))]
     public void PyTorchExportDecodesShapesAndInitializers(string file)
     {
-        var model = OnnxModel.Load(SharedModels.Path(file));
+        var model = OnnxModel.Load(TestModels.Path(file));
         var input = Assert.Single(model.Graph.Inputs);
         Assert.Equal("input", input.Name);
         Assert.Equal(new long?[] { null, 1, 28, 28 }, input.Shape!.Select(d => d.Value).ToArray());
@@ -166,10 +166,10 @@ public class RoundTripTests
     public void SaveIsAtomicAndLeavesNoTempFile()
     {
         var folder = Directory.CreateTempSubdirectory("infoprune-save").FullName;
-        var model = OnnxModel.Load(SharedModels.Path("mlp.onnx"));
+        var model = OnnxModel.Load(TestModels.Path("mlp.onnx"));
         var target = Path.Combine(folder, "out.onnx");
         model.Save(target);
-        Assert.Equal(File.ReadAllBytes(SharedModels.Path("mlp.onnx")), File.ReadAllBytes(target));
+        Assert.Equal(File.ReadAllBytes(TestModels.Path("mlp.onnx")), File.ReadAllBytes(target));
         Assert.Single(Directory.GetFiles(folder));
     }
 }

@@ -78,9 +78,9 @@ public class MalformedPolicyTests
     [InlineData("unknown method parameter", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
-        "method": {"name": "cmi", "bits": 1},
+        "method": {"name": "entropy", "bits": 1},
         "target": {"ratio": 0.5}}
-        """, "IP0403", 3, 27)]
+        """, "IP0403", 3, 31)]
     [InlineData("missing target section", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
@@ -183,12 +183,12 @@ public class MalformedPolicyTests
         "target": {"ratio": 0.5},
         "gate": {"maxDrop": 2}}
         """, "IP0406", 5, 21)]
-    [InlineData("cmi alpha of one", """
+    [InlineData("hybrid split of zero", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
-        "method": {"name": "cmi", "alpha": 1},
+        "method": {"name": "hybrid", "split": [0, 1]},
         "target": {"ratio": 0.5}}
-        """, "IP0406", 3, 36)]
+        """, "IP0406", 3, 40)]
     [InlineData("optimizer name in the wrong case", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
@@ -339,6 +339,19 @@ public class MalformedPolicyTests
     }
 
     [Fact]
+    public void ZeroStepsAndAnUnknownBatchNormModeAreBothReportedWithTheirPlaces()
+    {
+        var json = Minimal[..^1] + """, "steps": 0, "fineTune": {"batchNorm": "always"}}""";
+
+        var diagnostics = Check(json).Diagnostics;
+
+        Assert.Equal(2, diagnostics.Count);
+        Assert.Contains(diagnostics, d => d.Message.StartsWith("steps:") && d.Message.Contains("found 0"));
+        Assert.Contains(diagnostics, d => d.Message.StartsWith("fineTune.batchNorm:") && d.Message.Contains("\"auto\"") && d.Message.Contains("\"off\""));
+        Assert.All(diagnostics, d => Assert.True(d.Line > 0 && d.Column > 0));
+    }
+
+    [Fact]
     public void ParseThrowsOneInfoPruneExceptionCarryingEveryDiagnostic()
     {
         var json = Minimal[..^1] + """, "seed": -3, "gate": {"maxDrop": -1}}""";
@@ -368,7 +381,7 @@ public class MalformedPolicyTests
         var message = Assert.Single(Check(json).Diagnostics).Message;
 
         Assert.Equal(
-            "fineTune.batch_size: unknown key; allowed keys here: epochs, batchSize, optimizer, schedule, distill; did you mean 'batchSize'?",
+            "fineTune.batch_size: unknown key; allowed keys here: epochs, batchSize, optimizer, schedule, distill, batchNorm; did you mean 'batchSize'?",
             message);
     }
 
@@ -410,14 +423,25 @@ public class MalformedPolicyTests
     }
 
     [Fact]
-    public void NaNIsRejectedAsNonStandardJsonBeforeItsRangeIsJudged()
+    public void NaNIsRejectedOnceAsNonStandardJsonNotAlsoAsTooLarge()
     {
         var json = Minimal.Replace("0.5", "NaN");
 
-        var diagnostics = Check(json).Diagnostics;
+        var diagnostic = Assert.Single(Check(json).Diagnostics);
 
-        Assert.Equal(["IP0400", "IP0406"], diagnostics.Select(d => d.Code.Id));
-        Assert.All(diagnostics, d => Assert.Equal((4, 21), (d.Line, d.Column)));
+        Assert.Equal("IP0400", diagnostic.Code.Id);
+        Assert.Equal((4, 21), (diagnostic.Line, diagnostic.Column));
+        Assert.DoesNotContain("too large", diagnostic.Message);
+    }
+
+    [Fact]
+    public void TruncatedPolicySaysItEndsEarlyNotThatItIsEmpty()
+    {
+        var diagnostic = Assert.Single(Check("{\n  \"version\": 1,\n").Diagnostics);
+
+        Assert.Equal("IP0400", diagnostic.Code.Id);
+        Assert.Equal("the policy file ends before its JSON is complete: the '{' at line 1, column 1 is never closed", diagnostic.Message);
+        Assert.Equal(2, diagnostic.Line);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using InfoPrune.Core.Policy;
 using Newtonsoft.Json.Linq;
 using static InfoPrune.Core.Tests.Policy.PolicyExamples;
@@ -17,7 +18,7 @@ public class PolicySchemaAgreementTests
     public static IEnumerable<string> PoliciesCoveringEveryObject()
     {
         yield return Full;
-        foreach (var name in MethodRegistry.Names)
+        foreach (var name in MethodCatalog.Names)
         {
             var takesQuantizer = name is "hybrid" || InformationMeasureParametersNames.Contains(name);
             yield return WithMethod(takesQuantizer
@@ -65,7 +66,7 @@ public class PolicySchemaAgreementTests
         var schemaMethods = ((JArray)Schema["properties"]!["method"]!["oneOf"]!)
             .Select(branch => (string)Validator.Resolve((JObject)branch)["properties"]!["name"]!["const"]!);
 
-        Assert.Equal(MethodRegistry.Names, schemaMethods);
+        Assert.Equal(MethodCatalog.Names, schemaMethods);
     }
 
     [Fact]
@@ -97,12 +98,12 @@ public class PolicySchemaAgreementTests
     }
 
     [Theory]
-    [InlineData("cmi with a quantizer", """{"name": "cmi", "quantizer": {"bits": 1}}""")]
-    [InlineData("mipp confidence of one", """{"name": "mipp", "confidence": 1}""")]
+    [InlineData("l1 with a quantizer", """{"name": "l1", "quantizer": {"bits": 1}}""")]
+    [InlineData("a method this build cannot run", """{"name": "mipp"}""")]
     [InlineData("hybrid with one split value", """{"name": "hybrid", "split": [1]}""")]
     [InlineData("unknown measure in hybrid", """{"name": "hybrid", "deep": "kl"}""")]
     [InlineData("quantizer with three bits", """{"name": "entropy", "quantizer": {"bits": 3}}""")]
-    [InlineData("kernel width zero", """{"name": "cmi", "kernelWidth": 0}""")]
+    [InlineData("entropy with an unknown collapse", """{"name": "entropy", "collapse": "median"}""")]
     [InlineData("unknown method", """{"name": "magnitude"}""")]
     public void MethodParametersTheParserRejectsAreRejectedByTheSchemaToo(string scenario, string method)
     {

@@ -1,4 +1,7 @@
 using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Methods;
+using InfoPrune.Core.Methods.Baselines;
+using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Policy;
 using static InfoPrune.Core.Tests.Policy.PolicyExamples;
 
@@ -117,6 +120,17 @@ public class ValidPolicyTests
         Assert.Equal(64, policy.Latency.BatchSize);
         Assert.Null(policy.Latency.Threads);
         Assert.Equal(0, policy.Seed);
+        Assert.Equal(BatchNormMode.Auto, policy.FineTune.BatchNorm);
+        Assert.Equal(1, policy.Steps);
+    }
+
+    [Fact]
+    public void StepsAndBatchNormModeAreRead()
+    {
+        var policy = ParseValid(Minimal[..^1] + """, "steps": 4, "fineTune": {"batchNorm": "off"}}""");
+
+        Assert.Equal(4, policy.Steps);
+        Assert.Equal(BatchNormMode.Off, policy.FineTune.BatchNorm);
     }
 
     [Fact]
@@ -240,9 +254,6 @@ public class ValidPolicyTests
     [InlineData("js-separation", typeof(InformationMeasureParameters))]
     [InlineData("labeled-mi", typeof(InformationMeasureParameters))]
     [InlineData("hybrid", typeof(HybridParameters))]
-    [InlineData("cmi", typeof(CmiParameters))]
-    [InlineData("mipp", typeof(MippParameters))]
-    [InlineData("ib-gates", typeof(IbGatesParameters))]
     public void EveryRegisteredMethodParsesToItsParameterRecord(string name, Type parametersType)
     {
         var policy = ParseValid(WithMethod($"{{\"name\": \"{name}\"}}"));
@@ -252,12 +263,25 @@ public class ValidPolicyTests
     }
 
     [Fact]
-    public void RegistryNamesExactlyTheDocumentedMethods()
+    public void CatalogNamesExactlyTheMethodsThisBuildRuns()
     {
         Assert.Equal(
-            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi",
-             "hybrid", "cmi", "mipp", "ib-gates"],
-            MethodRegistry.Names);
+            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid"],
+            MethodCatalog.Names);
+    }
+
+    [Theory]
+    [InlineData("cmi")]
+    [InlineData("mipp")]
+    [InlineData("ib-gates")]
+    public void AMethodNothingCanRunIsRefusedWhenThePolicyIsRead(string name)
+    {
+        var diagnostic = Assert.Single(Check(WithMethod($"{{\"name\": \"{name}\"}}")).Diagnostics);
+
+        Assert.Equal("IP0410", diagnostic.Code.Id);
+        Assert.Contains($"unknown method \"{name}\"", diagnostic.Message);
+        Assert.True(diagnostic.Line > 0 && diagnostic.Column > 0);
+        Assert.DoesNotContain($"\"method-{name}\"", PolicySchema.Text);
     }
 
     [Theory]
@@ -288,41 +312,6 @@ public class ValidPolicyTests
             Compensation = Compensation.Mean,
             CrossLayer = true,
         }, parameters.Settings);
-    }
-
-    [Fact]
-    public void CmiReadsEveryParameterAndAcceptsANumericKernelWidth()
-    {
-        var json = WithMethod("""{"name": "cmi", "alpha": 1.5, "kernelWidth": 0.75, "order": "bidirectional", "conditioning": "full", "cutoff": "xmeans"}""");
-
-        var cmi = (CmiParameters)ParseValid(json).Method.Parameters;
-
-        Assert.Equal(new CmiParameters
-        {
-            Alpha = 1.5, KernelWidth = 0.75, Order = CmiOrder.Bidirectional,
-            Conditioning = CmiConditioning.Full, Cutoff = CmiCutoff.XMeans,
-        }, cmi);
-    }
-
-    [Fact]
-    public void CmiKernelWidthSilvermanMeansNoFixedWidth()
-    {
-        var cmi = (CmiParameters)ParseValid(WithMethod("""{"name": "cmi", "kernelWidth": "silverman"}""")).Method.Parameters;
-
-        Assert.Null(cmi.KernelWidth);
-        Assert.Equal(2.0, cmi.Alpha);
-    }
-
-    [Fact]
-    public void MippAndIbGatesReadTheirParameters()
-    {
-        var mipp = (MippParameters)ParseValid(WithMethod("""{"name": "mipp", "confidence": 0.9, "hidden": [128], "repeats": 3}""")).Method.Parameters;
-        var gates = (IbGatesParameters)ParseValid(WithMethod("""{"name": "ib-gates", "gamma": 0.01, "threshold": 0.1, "epochs": 2}""")).Method.Parameters;
-
-        Assert.Equal(0.9, mipp.Confidence);
-        Assert.Equal([128], mipp.Hidden.ToArray());
-        Assert.Equal(3, mipp.Repeats);
-        Assert.Equal(new IbGatesParameters { Gamma = 0.01, Threshold = 0.1, Epochs = 2 }, gates);
     }
 
     [Fact]

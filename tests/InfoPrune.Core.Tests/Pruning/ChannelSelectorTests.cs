@@ -5,13 +5,12 @@ using InfoPrune.Core.Methods.Baselines;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
-using InfoPrune.Core.Tests.Support;
 
 namespace InfoPrune.Core.Tests.Pruning;
 
 public class ChannelSelectorTests
 {
-    private static DependencyGraph LeNet() => DependencyGraph.Analyze(OnnxModel.Load(SharedModels.Path("lenet5.onnx")));
+    private static DependencyGraph LeNet() => DependencyGraph.Analyze(OnnxModel.Load(TestModels.Path("lenet5.onnx")));
 
     private static IReadOnlyDictionary<int, double[]> L1(DependencyGraph graph) => MagnitudeMethod.L1.Score(graph, new MethodContext());
 

@@ -129,7 +129,7 @@ public class HardShapeTests
     [InlineData("mlp.onnx", 2)]
     public void PyTorchExportsPruneLikeZeroing(string file, int prunable)
     {
-        var model = OnnxModel.Load(SharedModels.Path(file));
+        var model = OnnxModel.Load(TestModels.Path(file));
         AssertPrunesLikeZeroing(model, new long[] { 2, 1, 28, 28 }, prunable);
     }
 
@@ -202,7 +202,7 @@ public class KeepAllTests
     [InlineData("resnet20_bn.onnx")]
     public void KeepAllPlanOnPyTorchExportReproducesItsBytes(string file)
     {
-        var path = SharedModels.Path(file);
+        var path = TestModels.Path(file);
         var graph = DependencyGraph.Analyze(OnnxModel.Load(path));
         var plan = new PruningPlan(graph.PrunableGroups.Select(g => new GroupDecision(g.Id, Enumerable.Range(0, g.Size).ToArray(), "keep")));
         Assert.Equal(File.ReadAllBytes(path), Surgery.Apply(graph, plan).ToBytes());

@@ -34,14 +34,14 @@ public class LatencyReportingTests
     private static readonly BatchLatency HalfAt64 = Batch(64, (1.2, 1.14, 1.32), (0.6, 0.54, 0.63), (0.5, 0.49, 0.51));
 
     [Fact]
-    public void ChangeColumnReadsAsTheShareOfTheOriginalForSizesAndTimes()
+    public void ChangeColumnGivesTimesInTheSameFormAsSizes()
     {
         var markdown = ReportWriter.ToMarkdown(Report(FasterAtOne, HalfAt64));
 
-        Assert.Contains("| | before | after | after ÷ before |", markdown);
-        Assert.Contains("| MACs | 2,000 | 1,000 | 50.0% |", markdown);
-        Assert.Contains("| latency, batch 1 | 0.020 ms (0.019–0.022) | 0.015 ms (0.014–0.016) | 75% (74–76%) |", markdown);
-        Assert.Contains("| latency, batch 64 | 1.20 ms (1.14–1.32) | 0.600 ms (0.540–0.630) | 50% (49–51%) |", markdown);
+        Assert.Contains("| | before | after | change |", markdown);
+        Assert.Contains("| MACs | 2,000 | 1,000 | −50.0% |", markdown);
+        Assert.Contains("| latency, batch 1 | 0.020 ms (0.019–0.022) | 0.015 ms (0.014–0.016) | −25% (−26% to −24%) |", markdown);
+        Assert.Contains("| latency, batch 64 | 1.20 ms (1.14–1.32) | 0.600 ms (0.540–0.630) | −50% (−51% to −49%) |", markdown);
         Assert.DoesNotContain("×", markdown);
     }
 
@@ -51,7 +51,7 @@ public class LatencyReportingTests
         var markdown = ReportWriter.ToMarkdown(Report(SlowerAtOne, HalfAt64));
 
         var row = markdown.Split('\n').Single(l => l.StartsWith("| latency, batch 1 "));
-        Assert.Contains("⚠️ 150% (145–155%)", row);
+        Assert.Contains("⚠️ +50% (+45% to +55%)", row);
         Assert.DoesNotContain("⚠️", markdown.Split('\n').Single(l => l.StartsWith("| latency, batch 64 ")));
     }
 

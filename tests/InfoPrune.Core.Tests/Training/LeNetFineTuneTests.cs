@@ -2,7 +2,6 @@ using InfoPrune.Core.Data;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
-using InfoPrune.Core.Tests.Support;
 using InfoPrune.Core.Training;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -38,7 +37,7 @@ public class LeNetFineTuneTests(ITestOutputHelper output)
     {
         using var train = LabeledDataset.Open(FashionMnist.TrainImages, FashionMnist.TrainLabels, FashionMnistOptions);
         using var test = LabeledDataset.Open(FashionMnist.TestImages, FashionMnist.TestLabels, FashionMnistOptions);
-        var model = OnnxModel.Load(SharedModels.Path("lenet5.onnx"));
+        var model = OnnxModel.Load(TestModels.Path("lenet5.onnx"));
         using var executor = GraphExecutor.Create(model, torch.CPU);
         var before = Accuracy(executor, test, 1000);
         var options = new FineTuneOptions
@@ -54,7 +53,7 @@ public class LeNetFineTuneTests(ITestOutputHelper output)
         output.WriteLine($"test accuracy {before:P2} -> {after:P2}; {result.Steps} steps in {result.Seconds:F3} s = " +
                          $"{result.StepsPerSecond:F1} steps/s, {result.ImagesPerSecond:F0} images/s; train loss {result.Epochs[0].MeanLoss:F4}");
         Assert.Equal(20, result.Steps);
-        Assert.True(before > 0.85, $"the shared LeNet-5 should start near its published 90% (got {before:P2})");
+        Assert.True(before > 0.85, $"the fixture LeNet-5 should start near its published 90% (got {before:P2})");
         // Three test images of slack: bit-level differences between thread counts may flip a borderline image.
         Assert.True(after >= before - 0.003, $"fine-tuning lost accuracy: {before:P2} -> {after:P2}");
         Assert.NotEqual(model.ToBytes(), executor.ToModel().ToBytes());

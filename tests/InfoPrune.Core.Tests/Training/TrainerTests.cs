@@ -179,3 +179,40 @@ internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
+
+public class TrainerSegmentTests
+{
+    [Fact]
+    public void SegmentsShareTheWholeRunsStepsWithoutOverlapOrGap()
+    {
+        // 512 samples in batches of 32: 16 steps per epoch, 32 in a 2-epoch run, split at a quarter
+        // and a half as 8 / 8 / 16 (the last segment spans the second epoch).
+        using var data = ToyProblem.Dataset(512);
+        var whole = new FineTuneOptions { Epochs = 2, BatchSize = 32, LearningRate = 0.01, Schedule = ScheduleKind.Cosine, Seed = 3 };
+        var steps = new List<int>();
+        var images = 0L;
+        var lastRates = new List<double>();
+        using var executor = GraphExecutor.Create(ToyProblem.Mlp(), torch.CPU);
+        foreach (var segment in new[] { (0.0, 0.25), (0.25, 0.5), (0.5, 1.0) })
+        {
+            var result = new Trainer(whole with { Segment = segment }).Train(executor, data);
+            steps.Add(result.Steps);
+            images += result.Images;
+            lastRates.Add(result.Epochs[^1].LearningRate);
+        }
+        Assert.Equal(new[] { 8, 8, 16 }, steps);
+        Assert.Equal(2 * 512, images);
+        // One schedule across the segments: the rate keeps falling and reaches the end of the cosine.
+        var schedule = new LearningRateSchedule(ScheduleKind.Cosine, 0.01, 2, 16);
+        Assert.Equal(schedule.RateAt(7), lastRates[0], 12);
+        Assert.Equal(schedule.RateAt(15), lastRates[1], 12);
+        Assert.Equal(schedule.RateAt(31), lastRates[2], 12);
+    }
+
+    [Fact]
+    public void ASegmentOutOfRangeIsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(new FineTuneOptions { Segment = (0.5, 0.5) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(new FineTuneOptions { Segment = (0, 1.5) }));
+    }
+}

@@ -7,7 +7,9 @@ namespace InfoPrune.Tasks.Tests.Support;
 /// build/InfoPrune.MSBuild.props/.targets and prunes models/net.onnx with a FAKE tool: a bash
 /// script that records the arguments of every call, lists the policy's data file as a dependency,
 /// and writes "pruned:" + the model to --out (atomically, like the real tool). Its behaviour is
-/// switched by writing tool/mode: "ok" (default) or "gate" (a canonical IP1001 line, exit 3).
+/// switched by writing tool/mode: "ok" (default), "gate" (every model fails: reports written, a
+/// canonical IP1001 line, exit 3) or "gate:NAME" (only the model of that file name fails); the
+/// version it announces, by writing tool/version. `-p:TestSecondItem=true` adds models/second.onnx.
 /// </summary>
 internal sealed class FakeToolProject : IDisposable
 {
@@ -27,16 +29,21 @@ internal sealed class FakeToolProject : IDisposable
           esac
         done
         model="${args[1]}"
-        if [ "$(cat "$here/mode" 2>/dev/null)" = gate ]; then
-          echo "$policy(9,5): error IP1001: pruned model accuracy 50.00% is below the gate's minAccuracy 90.00%"
+        name="$(basename "$model")"
+        echo "infoprune: dotnet-infoprune $(cat "$here/version" 2>/dev/null || echo 0.1.0) pruning $name" >&2
+        echo "infoprune: [fine-tune] epoch 1/1 step 1/1 loss 0.500" >&2
+        mkdir -p "$(dirname "$out")" "$(dirname "$report")"
+        printf '{}\n' > "$report"
+        printf '<html></html>\n' > "${report%.json}.html"
+        printf '## InfoPrune: %s (fake)\n' "$name" > "${report%.json}.md"
+        mode="$(cat "$here/mode" 2>/dev/null)"
+        if [ "$mode" = gate ] || [ "$mode" = "gate:$name" ]; then
+          echo "$policy(9,5): error IP1001: $name: pruned model accuracy 50.00% is below the gate's minAccuracy 90.00%"
           exit 3
         fi
-        mkdir -p "$(dirname "$out")" "$(dirname "$report")"
         data="$(dirname "$policy")/train.bin"
         printf '%s\n' "$model" "$policy" "$data" > "$deps"
         printf 'pruned:%s' "$(cat "$model")" > "$out.$$.tmp" && mv "$out.$$.tmp" "$out"
-        printf '{}\n' > "$report"
-        printf '## InfoPrune: %s (fake)\n' "$(basename "$model")" > "${report%.json}.md"
         echo "fake infoprune: wrote $out"
         """;
 
@@ -48,6 +55,9 @@ internal sealed class FakeToolProject : IDisposable
     public string DataFile => Path.Combine(ProjectFolder, "models", "train.bin");
     public string PrunedInObj => Path.Combine(ProjectFolder, "obj", "Debug", "net10.0", "infoprune", "models", "net.onnx");
     public string PrunedInBin => Path.Combine(ProjectFolder, "bin", "Debug", "net10.0", "models", "net.onnx");
+    public string SecondModel => Path.Combine(ProjectFolder, "models", "second.onnx");
+    public string SecondInBin => Path.Combine(ProjectFolder, "bin", "Debug", "net10.0", "models", "second.onnx");
+    public string ProjectFile => Path.Combine(ProjectFolder, "App.csproj");
     public string CallsLog => Path.Combine(ToolFolder, "calls.log");
 
     public FakeToolProject()
@@ -65,6 +75,7 @@ internal sealed class FakeToolProject : IDisposable
         File.Copy(RepositoryPaths.TasksAssembly, tasks);
 
         File.WriteAllText(Model, "model-v1");
+        File.WriteAllText(SecondModel, "second-v1");
         File.WriteAllText(Policy, "{ \"version\": 1 }\n");
         File.WriteAllText(DataFile, "data-v1");
         var build = RepositoryPaths.BuildFolder;
@@ -79,9 +90,12 @@ internal sealed class FakeToolProject : IDisposable
                     new XElement("PruneModel", new XAttribute("Include", "models/net.onnx"),
                         new XAttribute("Policy", "models/prune policy.json"), new XAttribute("MinAccuracy", "$(TestMinAccuracy)"))),
                 new XElement("ItemGroup", new XAttribute("Condition", "'$(TestOmitPolicy)' == 'true'"),
-                    new XElement("PruneModel", new XAttribute("Include", "models/net.onnx"))),
+                    new XElement("PruneModel", new XAttribute("Include", "models/net.onnx")),
+                    new XElement("PruneModel", new XAttribute("Include", "models/second.onnx"))),
+                new XElement("ItemGroup", new XAttribute("Condition", "'$(TestSecondItem)' == 'true'"),
+                    new XElement("PruneModel", new XAttribute("Include", "models/second.onnx"), new XAttribute("Policy", "models/prune policy.json"))),
                 new XElement("Import", new XAttribute("Project", Path.Combine(build, "InfoPrune.MSBuild.targets")))))
-            .Save(Path.Combine(ProjectFolder, "App.csproj"));
+            .Save(ProjectFile);
         File.WriteAllText(Path.Combine(ProjectFolder, "Lib.cs"), "namespace App; public static class Marker { }\n");
     }
 
@@ -96,6 +110,12 @@ internal sealed class FakeToolProject : IDisposable
             .Select(c => c.TrimEnd('\n').Split('\n')).ToArray();
 
     public void SetMode(string mode) => File.WriteAllText(Path.Combine(ToolFolder, "mode"), mode);
+
+    public void SetToolVersion(string version) => File.WriteAllText(Path.Combine(ToolFolder, "version"), version);
+
+    /// <summary>The 1-based line of the project file that holds <paramref name="text"/> (the n-th such line with <paramref name="occurrence"/>).</summary>
+    public int LineOf(string text, int occurrence = 1) =>
+        File.ReadAllLines(ProjectFile).Select((l, i) => (l, i)).Where(x => x.l.Contains(text)).Skip(occurrence - 1).First().i + 1;
 
     /// <summary>Marks a file as edited after the last build wrote its outputs.</summary>
     public static void Touch(string path) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow);

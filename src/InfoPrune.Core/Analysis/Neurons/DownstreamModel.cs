@@ -1,5 +1,6 @@
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Onnx.Proto;
+using InfoPrune.Core.Ops;
 
 namespace InfoPrune.Core.Analysis.Neurons;
 
@@ -33,11 +34,13 @@ internal sealed class DownstreamModel
 
     /// <summary>
     /// Cuts the model after the frontier. <paramref name="inputTypes"/> gives each frontier value's
-    /// element type and rank (as seen at run time). Consumer nodes whose op takes a bias (Gemm,
-    /// Conv) get a private full-width bias, zero when they had none.
+    /// element type and rank (as seen at run time). Consumer nodes whose op takes a bias input
+    /// (Gemm, Conv: <see cref="WeightedLayerTraits.BiasInput"/>) get a private full-width bias,
+    /// zero when they had none.
     /// </summary>
     public static DownstreamModel Build(OnnxModel model, IReadOnlySet<string> consumerNodes,
-        IReadOnlyDictionary<string, (TensorElementType Type, int Rank)> inputTypes, IReadOnlyDictionary<string, long> outputWidths)
+        IReadOnlyDictionary<string, (TensorElementType Type, int Rank)> inputTypes, IReadOnlyDictionary<string, long> outputWidths,
+        OpRegistry registry)
     {
         var graph = model.Graph;
         var (nodes, frontier) = Split(graph, consumerNodes);
@@ -68,21 +71,25 @@ internal sealed class DownstreamModel
             g.Initializer.AddRange(initializers);
 
             var number = 0;
-            foreach (var node in kept.Where(n => consumerNodes.Contains(DisplayName(n, graph)) && n.OpType is "Gemm" or "Conv"))
+            foreach (var node in kept)
             {
+                // A value has one producer, so a node's first output finds it in the analyzed graph.
+                var layer = node.Output.Count > 0 ? graph.Producer(node.Output[0]) : null;
+                if (layer == null || !consumerNodes.Contains(layer.DisplayName)) continue;
+                if (registry.Find(layer)?.WeightedLayer(layer)?.BiasInput is not { } biasInput) continue;
                 var name = $"infoprune_ablation_bias_{number++}";
-                var width = outputWidths[DisplayName(node, graph)];
+                var width = outputWidths[layer.DisplayName];
                 var values = new float[width];
-                if (node.Input.Count > 2 && node.Input[2].Length > 0)
+                if (layer.HasInput(biasInput))
                 {
                     // A broadcast bias (scalar or [1]) becomes one value per output so each can take its own correction.
-                    var old = graph.Initializers[node.Input[2]].ToFloatArray();
+                    var old = graph.Initializers[layer.Inputs[biasInput]].ToFloatArray();
                     for (var o = 0; o < width; o++) values[o] = old.Length == width ? old[o] : old[0];
                 }
-                while (node.Input.Count < 3) node.Input.Add("");
-                node.Input[2] = name;
+                while (node.Input.Count <= biasInput) node.Input.Add("");
+                node.Input[biasInput] = name;
                 g.Initializer.Add(OnnxTensor.FromFloats(name, new[] { width }, values).ToProto());
-                biasOf[DisplayName(node, graph)] = name;
+                biasOf[layer.DisplayName] = name;
             }
         });
         return new DownstreamModel(sub, frontier, biasOf);
@@ -104,10 +111,6 @@ internal sealed class DownstreamModel
             .Distinct(StringComparer.Ordinal).ToArray();
         return (nodes, frontier);
     }
-
-    // The proto node's display name, as OnnxNode spells it (name, else op type and first output).
-    private static string DisplayName(NodeProto node, OnnxGraph graph) =>
-        node.Name.Length > 0 ? node.Name : $"{node.OpType}({(node.Output.Count > 0 ? node.Output[0] : "")})";
 
     private static ValueInfoProto ValueInfo(string name, TensorElementType type, int rank)
     {

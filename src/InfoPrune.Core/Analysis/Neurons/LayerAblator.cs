@@ -17,7 +17,7 @@ namespace InfoPrune.Core.Analysis.Neurons;
 /// </summary>
 internal sealed class LayerAblator : IDisposable
 {
-    private sealed record ConsumerSlice(Tensor Live, Tensor Original, int Axis, int OutputAxis, long Offset, long Block, Tensor? Means, Tensor? Bias, Tensor? OriginalBias);
+    private sealed record ConsumerSlice(Tensor Live, Tensor Original, int Axis, int? OutputAxis, long Offset, long Block, Tensor? Means, Tensor? Bias, Tensor? OriginalBias);
 
     private readonly GraphExecutor _downstream;
     private readonly IReadOnlyList<ConsumerSlice> _slices;
@@ -75,12 +75,10 @@ internal sealed class LayerAblator : IDisposable
             full.Training = wasTraining;
         }
 
-        var outputWidths = members.ToDictionary(m => m.Node, m =>
-        {
-            var weight = model.Graph.Initializers[m.Initializer];
-            return weight.Shape[OutputAxis(model.Graph, m.Node, m.Axis)];
-        }, StringComparer.Ordinal);
-        var downstream = DownstreamModel.Build(model, consumerNodes, types, outputWidths);
+        var outputAxes = members.ToDictionary(m => m.Node, m => OutputAxis(graph, m.Node), StringComparer.Ordinal);
+        var outputWidths = members.Where(m => outputAxes[m.Node] is not null)
+            .ToDictionary(m => m.Node, m => model.Graph.Initializers[m.Initializer].Shape[outputAxes[m.Node]!.Value], StringComparer.Ordinal);
+        var downstream = DownstreamModel.Build(model, consumerNodes, types, outputWidths, graph.Registry);
         var executor = GraphExecutor.Create(downstream.Model, full.Device);
 
         var canBalance = true;
@@ -94,7 +92,7 @@ internal sealed class LayerAblator : IDisposable
                 meanVector = torch.tensor(m, device: executor.Device);
             Tensor? bias = downstream.BiasOf.TryGetValue(member.Node, out var biasName) ? executor.Initializer(biasName) : null;
             if (meanVector is null || bias is null) canBalance = false;
-            slices.Add(new ConsumerSlice(live, live.detach().clone(), axis, OutputAxis(model.Graph, member.Node, axis),
+            slices.Add(new ConsumerSlice(live, live.detach().clone(), axis, outputAxes[member.Node],
                 member.Offset, member.Block, meanVector, bias, bias?.detach().clone()));
         }
         return new LayerAblator(executor, slices, batches, evaluation.Count, canBalance) { Units = group.Size };
@@ -169,9 +167,16 @@ internal sealed class LayerAblator : IDisposable
         _downstream.Dispose();
     }
 
-    /// <summary>The axis of a consumer's weight that indexes its outputs (as surgery's bias balancing reads it).</summary>
-    private static int OutputAxis(OnnxGraph graph, string node, int inputAxis) =>
-        graph.Nodes.First(n => n.DisplayName == node).OpType == "Conv" ? 0 : inputAxis == 0 ? 1 : 0;
+    /// <summary>
+    /// The axis of a consumer's weight that indexes its outputs (as surgery's bias balancing reads
+    /// it); null when its op family declares no weighted layer, and then the layer gets no bias to
+    /// balance into (<see cref="CanBalance"/> is false).
+    /// </summary>
+    private static int? OutputAxis(DependencyGraph graph, string node)
+    {
+        var layer = graph.Model.Graph.Nodes.First(n => n.DisplayName == node);
+        return graph.Registry.Find(layer)?.WeightedLayer(layer)?.WeightOutputAxis;
+    }
 
     private static TensorElementType ElementType(ScalarType type) => type switch
     {

@@ -147,7 +147,7 @@ public static class NeuronAnalysis
             Measures = measures.Select(AblationOrdering.MeasureName).ToArray(),
             Quantizer = options.Measurement.Quantizer switch
             {
-                { Bins: { } bins } q => $"{bins} {(q.Binning == Policy.Binning.EqualFrequency ? "equal-frequency" : "equal-width")} bins",
+                { Bins: { } bins } q => $"{bins} {(q.Binning == Methods.Information.Binning.EqualFrequency ? "equal-frequency" : "equal-width")} bins",
                 { Threshold: { } threshold } => $"one bit at {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 _ => "one bit at the activation's threshold",
             },

@@ -15,6 +15,12 @@ public sealed class MagnitudeMethod : IImportanceMethod
     public static MagnitudeMethod L1 { get; } = new("l1", false);
     public static MagnitudeMethod L2 { get; } = new("l2", true);
 
+    internal static MethodDefinition L1Definition { get; } = new("l1", Schema, NoParameters.Parse, _ => L1);
+    internal static MethodDefinition L2Definition { get; } = new("l2", Schema, NoParameters.Parse, _ => L2);
+
+    /// <summary>The baselines' schema fragment (l1, l2, random).</summary>
+    internal const string Schema = "Methods/Baselines/baselines.schema.json";
+
     public string Name { get; }
     public bool RanksAcrossLayers => true;
 

@@ -5,6 +5,8 @@ namespace InfoPrune.Core.Methods.Baselines;
 /// <summary>Baseline: seeded random scores, the floor every real criterion must beat.</summary>
 public sealed class RandomMethod : IImportanceMethod
 {
+    internal static MethodDefinition Definition { get; } = new("random", MagnitudeMethod.Schema, NoParameters.Parse, _ => new RandomMethod());
+
     public string Name => "random";
     public bool RanksAcrossLayers => true;
 

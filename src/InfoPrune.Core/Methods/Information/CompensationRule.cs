@@ -1,3 +1,4 @@
+using InfoPrune.Core.Ops;
 using InfoPrune.Core.Policy;
 
 namespace InfoPrune.Core.Methods.Information;
@@ -12,14 +13,16 @@ namespace InfoPrune.Core.Methods.Information;
 /// </summary>
 public static class CompensationRule
 {
-    private static readonly HashSet<string> Saturating = new(StringComparer.Ordinal) { "Sigmoid", "HardSigmoid", "Tanh", "Softsign" };
-
-    /// <summary>True when removed units of a group read after <paramref name="activation"/> are replaced by their mean.</summary>
+    /// <summary>
+    /// True when removed units of a group read after <paramref name="activation"/> (an activation
+    /// kind, as the probe names it) are replaced by their mean. Whether an activation saturates is
+    /// declared by its op family (<see cref="ActivationTraits.Saturating"/>).
+    /// </summary>
     public static bool Compensates(Compensation setting, string? activation) => setting switch
     {
         Compensation.Mean => true,
         Compensation.None => false,
-        Compensation.Auto => activation != null && Saturating.Contains(activation),
+        Compensation.Auto => OpRegistry.Default.FindActivationKind(activation)?.Saturating == true,
         _ => throw new ArgumentOutOfRangeException(nameof(setting)),
     };
 }

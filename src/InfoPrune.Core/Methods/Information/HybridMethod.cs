@@ -1,6 +1,7 @@
 using InfoPrune.Core.Methods;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 
@@ -12,14 +13,18 @@ namespace InfoPrune.Core.Methods.Information;
 /// parameter budget, per-layer pruning rates in the ratio of the split (default 1:2, deep layers
 /// pruned twice as hard). See <see cref="HybridLayout"/> for how shallow and deep are decided.
 /// </summary>
-public sealed class HybridMethod : IPlanningMethod
+public sealed class HybridMethod : IImportanceMethod
 {
     /// <summary>A hybrid with <paramref name="parameters"/> (the paper's defaults when null).</summary>
     public HybridMethod(HybridParameters? parameters = null)
     {
         Parameters = parameters ?? new HybridParameters();
-        Warnings = InformationWarnings.For(Parameters.Settings, Name);
+        _settingWarnings = InformationWarnings.For(Parameters.Settings, Name);
     }
+
+    internal static MethodDefinition Definition { get; } = new("hybrid", InformationMeasureMethod.Schema, HybridParameters.Parse,
+        parameters => new HybridMethod(parameters as HybridParameters
+            ?? throw new ArgumentException($"{parameters.GetType().Name} are not hybrid's parameters", nameof(parameters))));
 
     /// <summary>The shallow and deep measures, the split and the shared settings.</summary>
     public HybridParameters Parameters { get; }
@@ -30,8 +35,14 @@ public sealed class HybridMethod : IPlanningMethod
     /// <inheritdoc />
     public bool RanksAcrossLayers => Parameters.Settings.CrossLayer;
 
+    private readonly IReadOnlyList<Diagnostic> _settingWarnings;
+    private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
+
+    /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
+    public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
+
     /// <inheritdoc />
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    public MeasurementOptions Measurement => MeasurementOptions.From(Parameters.Settings);
 
     /// <summary>The role of every measured group, shallowest first.</summary>
     public IReadOnlyList<HybridLayer> Layout(DependencyGraph graph, MethodContext context)
@@ -58,7 +69,9 @@ public sealed class HybridMethod : IPlanningMethod
         var split = $"{Parameters.Split[0]:0.##}:{Parameters.Split[1]:0.##}";
         string Reason(int id) =>
             $"hybrid: lowest {MeasureNames.PolicyName(layout[id].Measure)} units of a {(layout[id].IsShallow ? "shallow" : "deep")} layer removed (shallow:deep pruning rates {split})";
-        return InformationPlanner.Plan(Name, graph, measurements, Score(graph, context),
+        var scores = Score(graph, context);
+        _planWarnings = InformationWarnings.TiedScores(graph, scores, Name).ToArray();
+        return InformationPlanner.Plan(Name, graph, measurements, scores,
             layout.ToDictionary(l => l.Key, l => l.Value.PruneWeight), Reason, Parameters.Settings, target, constraints);
     }
 }

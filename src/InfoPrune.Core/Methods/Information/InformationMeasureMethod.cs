@@ -15,15 +15,29 @@ namespace InfoPrune.Core.Methods.Information;
 /// within their layer: the paper shows the measures are not comparable across layers (Sections
 /// 5.2–5.3), so cross-layer ranking happens only when the policy asks, with a warning.
 /// </summary>
-public sealed class InformationMeasureMethod : IPlanningMethod
+public sealed class InformationMeasureMethod : IImportanceMethod
 {
     /// <summary>A method for <paramref name="measure"/> with the shared <paramref name="settings"/>.</summary>
     public InformationMeasureMethod(InformationMeasure measure, MeasureSettings? settings = null)
     {
         Measure = measure;
         Settings = settings ?? MeasureSettings.Default;
-        Warnings = InformationWarnings.For(Settings, Name);
+        _settingWarnings = InformationWarnings.For(Settings, Name);
     }
+
+    internal static MethodDefinition EntropyDefinition { get; } = DefinitionFor(InformationMeasure.Entropy);
+    internal static MethodDefinition MutualInformationDefinition { get; } = DefinitionFor(InformationMeasure.MutualInformation);
+    internal static MethodDefinition KlSelectivityDefinition { get; } = DefinitionFor(InformationMeasure.KlSelectivity);
+    internal static MethodDefinition JsSeparationDefinition { get; } = DefinitionFor(InformationMeasure.JsSeparation);
+    internal static MethodDefinition LabeledMiDefinition { get; } = DefinitionFor(InformationMeasure.LabeledMi);
+
+    /// <summary>The information methods' schema fragment (every measure, hybrid, and the quantizer they share).</summary>
+    internal const string Schema = "Methods/Information/information.schema.json";
+
+    private static MethodDefinition DefinitionFor(InformationMeasure measure) => new(MeasureNames.PolicyName(measure), Schema,
+        reader => InformationMeasureParameters.Parse(reader, measure),
+        parameters => parameters is InformationMeasureParameters p ? new InformationMeasureMethod(p.Measure, p.Settings)
+            : throw new ArgumentException($"{parameters.GetType().Name} are not the parameters of an information measure", nameof(parameters)));
 
     /// <summary>The measure ranking the units.</summary>
     public InformationMeasure Measure { get; }
@@ -37,8 +51,14 @@ public sealed class InformationMeasureMethod : IPlanningMethod
     /// <inheritdoc />
     public bool RanksAcrossLayers => Settings.CrossLayer;
 
+    private readonly IReadOnlyList<Diagnostic> _settingWarnings;
+    private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
+
+    /// <summary>Warnings about the settings, then about the scores of the last <see cref="Plan"/> (e.g. layers whose units all tie).</summary>
+    public IReadOnlyList<Diagnostic> Warnings => _settingWarnings.Concat(_planWarnings).ToArray();
+
     /// <inheritdoc />
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    public MeasurementOptions Measurement => MeasurementOptions.From(Settings);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context) =>
@@ -48,6 +68,8 @@ public sealed class InformationMeasureMethod : IPlanningMethod
     public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)
     {
         var measurements = InformationWarnings.RequireMeasurements(context, Name);
-        return InformationPlanner.Plan(Name, graph, measurements, Score(graph, context), null, _ => Name, Settings, target, constraints);
+        var scores = Score(graph, context);
+        _planWarnings = InformationWarnings.TiedScores(graph, scores, Name).ToArray();
+        return InformationPlanner.Plan(Name, graph, measurements, scores, null, _ => Name, Settings, target, constraints);
     }
 }

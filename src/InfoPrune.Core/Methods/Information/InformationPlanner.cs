@@ -25,12 +25,12 @@ internal static class InformationPlanner
         var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
         PruningPlan selection;
         if (settings.CrossLayer && target.Kind == TargetKind.Ratio)
-            selection = Decide(candidates, scores, GlobalRanking(candidates, scores, target.Fraction, constraints),
+            selection = ChannelSelector.Decide(candidates, scores, GlobalRanking(candidates, scores, target.Fraction, constraints),
                 _ => $"{methodName}: lowest scores across all layers removed (cross-layer ranking), keeping {target.Fraction:P0} of the units", methodName);
         else if (settings.CrossLayer || pruneWeights == null || target.Kind == TargetKind.Ratio)
             selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, methodName);
         else
-            selection = Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),
+            selection = ChannelSelector.Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),
                 layerReason, methodName);
 
         var compensated = candidates
@@ -38,16 +38,6 @@ internal static class InformationPlanner
             .Select(g => g.Id);
         return new PruningPlan(selection.Decisions.Values, measurements.MeanActivations, compensated);
     }
-
-    private static PruningPlan Decide(IReadOnlyList<ChannelGroup> candidates, IReadOnlyDictionary<int, double[]> scores,
-        IReadOnlyDictionary<int, int> kept, Func<int, string> reason, string methodName) =>
-        new(candidates.Select(g => new GroupDecision(g.Id,
-            Ascending(scores[g.Id]).Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(),
-            kept[g.Id] < g.Size ? reason(g.Id) : $"{methodName}: kept whole")));
-
-    /// <summary>Channel indices by ascending score, ties by index (deterministic).</summary>
-    internal static int[] Ascending(double[] scores) =>
-        Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => i).ToArray();
 
     /// <summary>
     /// Whole-network ranking on raw scores, as in the paper's Section 5.2 (Fig. 3): the lowest
@@ -64,10 +54,10 @@ internal static class InformationPlanner
         foreach (var unit in units)
         {
             if (toRemove == 0) break;
-            if (kept[unit.Group.Id] - 1 < constraints.MinimumKept(unit.Group.Size)) continue;
+            if (kept[unit.Group.Id] - 1 < constraints.MinimumKept(unit.Group)) continue;
             kept[unit.Group.Id]--;
             toRemove--;
         }
-        return groups.ToDictionary(g => g.Id, g => constraints.Round(g, kept[g.Id]));
+        return groups.ToDictionary(g => g.Id, g => constraints.Round(kept[g.Id], g));
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Graph;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Policy;
 
@@ -21,4 +23,25 @@ internal static class InformationWarnings
     public static ActivationMeasurements RequireMeasurements(Methods.MethodContext context, string methodName) =>
         context.Measurements ?? throw new InfoPruneException(MeasurementErrors.MeasurementsMissing,
             $"method '{methodName}' needs the calibration pass's measurements (MethodContext.Measurements), but none were given");
+
+    /// <summary>
+    /// One warning per method naming the layers whose units all scored the same: the ranking there
+    /// is by index, whatever the plan's reason says. A layer of one unit has nothing to rank.
+    /// </summary>
+    public static IEnumerable<Diagnostic> TiedScores(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, string methodName)
+    {
+        var tied = graph.PrunableGroups
+            .Where(g => scores.TryGetValue(g.Id, out var s) && s.Length > 1 && s.Max() - s.Min() <= 1e-9 * Math.Max(1, Math.Abs(s.Max())))
+            .Select(g => (g.Name, Score: scores[g.Id][0]))
+            .ToList();
+        if (tied.Count == 0) yield break;
+        var layers = string.Join(", ", tied.Take(5).Select(t => $"'{t.Name}' ({t.Score.ToString("0.###", CultureInfo.InvariantCulture)})"))
+                     + (tied.Count > 5 ? $" and {tied.Count - 5} more" : "");
+        yield return new Diagnostic(InformationMethodCodes.TiedScores,
+            $"method '{methodName}' gives every unit the same score in {tied.Count} layer(s): {layers}; there the units are removed by " +
+            "channel index, not by information. With a 1-bit quantizer split at each unit's median (Clip/ReLU6 activations and " +
+            "conv channel maps have no fixed threshold) every unit's entropy is exactly 1 bit: use a measure that involves the labels " +
+            "(mutual-information, kl-selectivity), or more bins (\"quantizer\": { \"bins\": 8 }).",
+            Severity: Severity.Warning);
+    }
 }

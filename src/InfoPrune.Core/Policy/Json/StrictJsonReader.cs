@@ -121,7 +121,16 @@ internal static partial class StrictJsonReader
             return null;
         }
 
-        if (root is null)
+        if (root is null && containers.Count > 0)
+        {
+            // Cut short (a truncated copy, an unfinished edit): say so, and where the open bracket is.
+            var outermost = containers.Last();
+            var (endLine, endColumn) = lines.PositionOf(text.TrimEnd().Length);
+            diagnostics.Error(PolicyErrors.InvalidJson,
+                $"the policy file ends before its JSON is complete: the {(outermost is JsonArrayNode ? "'['" : "'{'")} at line {outermost.Line}, " +
+                $"column {outermost.Column} is never closed", file, endLine, endColumn);
+        }
+        else if (root is null)
             diagnostics.Error(PolicyErrors.InvalidJson, "the policy file is empty; expected a JSON object", file, 1, 1);
         return root;
 

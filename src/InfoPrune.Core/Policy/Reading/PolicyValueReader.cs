@@ -105,6 +105,9 @@ internal sealed class PolicyValueReader
 
     private void OutOfRange(JsonSourceNode node, string path, string expected, JsonScalarNode scalar, double? value, bool fraction)
     {
+        // NaN and Infinity are not JSON: the JSON reader has already said so at this position.
+        if (scalar.Value is double literal && !double.IsFinite(literal) && char.IsLetter(scalar.SourceText.TrimStart('-', '+').FirstOrDefault()))
+            return;
         var note = "";
         if (scalar.Value is BigInteger || scalar.Value is double d && !double.IsFinite(d))
             note = " (too large to represent)";

@@ -1,0 +1,54 @@
+using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Graph;
+using InfoPrune.Core.Measurement;
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Pruning;
+
+namespace InfoPrune.Core.Methods;
+
+/// <summary>
+/// A pruning method as the loop runs it. The loop asks what the method needs (weights only, or the
+/// accumulators of the one streamed calibration pass, <see cref="Measurement"/>), runs that, and
+/// asks for a plan for the step's target within the constraints.
+/// </summary>
+public interface IPruningMethod
+{
+    /// <summary>The policy name, e.g. "l1".</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// What the calibration pass must accumulate for this method (per-channel statistics, joint
+    /// counts with the labels, …), or null when the method reads the weights only and no pass runs.
+    /// </summary>
+    MeasurementOptions? Measurement => null;
+
+    /// <summary>Things the user should know about the chosen settings (e.g. cross-layer ranking), as warnings.</summary>
+    IReadOnlyList<Diagnostic> Warnings => Array.Empty<Diagnostic>();
+
+    /// <summary>The plan for <paramref name="target"/> within <paramref name="constraints"/>, with the reason for each choice.</summary>
+    PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints);
+}
+
+/// <summary>
+/// A method that only scores channels (higher = more important); the engine's
+/// <see cref="ChannelSelector"/> turns its scores into the plan, the same way for every such method.
+/// </summary>
+public interface IImportanceMethod : IPruningMethod
+{
+    /// <summary>True when scores of different layers are comparable, so a budget may be met by global ranking.</summary>
+    bool RanksAcrossLayers { get; }
+
+    /// <summary>A score per channel of each prunable group, by group id.</summary>
+    IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context);
+
+    PruningPlan IPruningMethod.Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints) =>
+        ChannelSelector.Select(graph, Score(graph, context), target, constraints, RanksAcrossLayers, Name);
+}
+
+/// <summary>What a method may use besides the graph.</summary>
+public sealed class MethodContext
+{
+    public int Seed { get; init; } = 42;
+    /// <summary>Activation statistics from the calibration pass (<see cref="CalibrationPass"/>), for methods that declare a <see cref="IPruningMethod.Measurement"/>.</summary>
+    public ActivationMeasurements? Measurements { get; init; }
+}

@@ -1,0 +1,56 @@
+using InfoPrune.Core.Policy.Reading;
+
+using InfoPrune.Core.Policy;
+
+namespace InfoPrune.Core.Methods.Information;
+
+/// <summary>How a convolution's feature map becomes one number per channel and sample. JSON: "mean", "l1", "l2", "max".</summary>
+public enum ChannelCollapse { Mean, L1, L2, Max }
+
+/// <summary>
+/// Whether a removed channel's mean output is folded into the consumer's bias. JSON: "none",
+/// "mean", "auto". Auto compensates after saturating activations (sigmoid, tanh), where the
+/// mean carries signal, and not after ReLU, where the paper found it hurts.
+/// </summary>
+public enum Compensation { None, Mean, Auto }
+
+/// <summary>
+/// The settings the neuron information measures share (the single measures and the hybrid):
+/// <c>quantizer</c>, <c>collapse</c>, <c>compensation</c>, <c>crossLayer</c>.
+/// </summary>
+public sealed record MeasureSettings
+{
+    public static readonly MeasureSettings Default = new();
+
+    internal static readonly NamedChoices<ChannelCollapse> CollapseNames = new(
+        ("mean", ChannelCollapse.Mean), ("l1", ChannelCollapse.L1), ("l2", ChannelCollapse.L2), ("max", ChannelCollapse.Max));
+
+    internal static readonly NamedChoices<Compensation> CompensationNames = new(
+        ("none", Compensation.None), ("mean", Compensation.Mean), ("auto", Compensation.Auto));
+
+    public QuantizerPolicy Quantizer { get; init; } = QuantizerPolicy.OneBit;
+
+    /// <summary>Default mean: the average response is what the one-bit threshold is defined on.</summary>
+    public ChannelCollapse Collapse { get; init; } = ChannelCollapse.Mean;
+
+    public Compensation Compensation { get; init; } = Compensation.Auto;
+
+    /// <summary>
+    /// Rank channels across layers instead of within each layer. Default false: the paper's scores
+    /// are not comparable between layers, so ranking across them prunes whole layers unevenly.
+    /// </summary>
+    public bool CrossLayer { get; init; }
+
+    /// <summary>Reads the shared keys from a method object; the caller reads its own keys and finishes.</summary>
+    internal static MeasureSettings Read(PolicyObjectReader reader)
+    {
+        var quantizerReader = reader.Object("quantizer", required: false, "an object such as { \"bits\": 1 } or { \"bins\": 8 }");
+        return new MeasureSettings
+        {
+            Quantizer = quantizerReader is null ? QuantizerPolicy.OneBit : QuantizerPolicy.Parse(quantizerReader),
+            Collapse = reader.Choice("collapse", ChannelCollapse.Mean, CollapseNames),
+            Compensation = reader.Choice("compensation", Compensation.Auto, CompensationNames),
+            CrossLayer = reader.Boolean("crossLayer", false),
+        };
+    }
+}

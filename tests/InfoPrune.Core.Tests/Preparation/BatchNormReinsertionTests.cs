@@ -1,0 +1,185 @@
+using InfoPrune.Core.Data;
+using InfoPrune.Core.Execution;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Preparation;
+using InfoPrune.Core.Tests.Support;
+using InfoPrune.Core.Validation;
+using TorchSharp;
+
+namespace InfoPrune.Core.Tests.Preparation;
+
+public class BatchNormReinsertionTests
+{
+    /// <summary>
+    /// conv → relu → (conv + 1x1 shortcut conv, no bias) add → relu → conv → BN (kept) → relu → GAP →
+    /// flatten → gemm (hidden) → relu → gemm (head): every kind of layer the insertion decides on.
+    /// </summary>
+    private static OnnxModel FoldedNet() => new TestModelBuilder(13, seed: 11).Input("x", "N", 3, 8, 8).Output("y", "N", 4)
+        .Weight("c1w", new long[] { 6, 3, 3, 3 }).Weight("c1b", new long[] { 6 })
+        .Weight("c2w", new long[] { 5, 6, 3, 3 }).Weight("c2b", new long[] { 5 })
+        .Weight("scw", new long[] { 5, 6, 1, 1 })
+        .Weight("c3w", new long[] { 7, 5, 3, 3 })
+        .Weight("bn_s", new long[] { 7 }, 0.5f, 1.5f).Weight("bn_b", new long[] { 7 }).Weight("bn_m", new long[] { 7 }).Weight("bn_v", new long[] { 7 }, 0.5f, 1.5f)
+        .Weight("f1w", new long[] { 9, 7 }).Weight("f1b", new long[] { 9 })
+        .Weight("f2w", new long[] { 4, 9 }).Weight("f2b", new long[] { 4 })
+        .Node("Conv", new[] { "x", "c1w", "c1b" }, new[] { "a" }, ("pads", new long[] { 1, 1, 1, 1 }))
+        .Node("Relu", new[] { "a" }, new[] { "a2" })
+        .Node("Conv", new[] { "a2", "c2w", "c2b" }, new[] { "b" }, ("pads", new long[] { 1, 1, 1, 1 }))
+        .Node("Conv", new[] { "a2", "scw" }, new[] { "s" })
+        .Node("Add", new[] { "b", "s" }, new[] { "r" })
+        .Node("Relu", new[] { "r" }, new[] { "r2" })
+        .Node("Conv", new[] { "r2", "c3w" }, new[] { "c" }, ("pads", new long[] { 1, 1, 1, 1 }))
+        .Node("BatchNormalization", new[] { "c", "bn_s", "bn_b", "bn_m", "bn_v" }, new[] { "c2" })
+        .Node("Relu", new[] { "c2" }, new[] { "c3" })
+        .Node("GlobalAveragePool", new[] { "c3" }, new[] { "g" })
+        .Node("Flatten", new[] { "g" }, new[] { "f" })
+        .Node("Gemm", new[] { "f", "f1w", "f1b" }, new[] { "h" }, ("transB", 1L))
+        .Node("Relu", new[] { "h" }, new[] { "h2" })
+        .Node("Gemm", new[] { "h2", "f2w", "f2b" }, new[] { "y" }, ("transB", 1L))
+        .Build();
+
+    private static IEnumerable<Batch> RandomBatches(int batches, int size, long[] sampleShape, int seed)
+    {
+        var random = new Random(seed);
+        for (var b = 0; b < batches; b++)
+        {
+            var batch = new Batch(size, sampleShape.Select(d => (int)d).ToArray());
+            for (var i = 0; i < batch.Images.Length; i++) batch.Images[i] = (float)(random.NextDouble() * 2 - 1);
+            yield return batch;
+        }
+    }
+
+    private static float[] Run(OnnxModel model, Batch batch, bool training = false)
+    {
+        using var executor = GraphExecutor.Create(model, torch.CPU);
+        executor.Training = training;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return executor.Forward(torch.tensor(batch.Images, batch.Shape)).contiguous().data<float>().ToArray();
+    }
+
+    private static double MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max();
+
+    [Fact]
+    public void ConvAndHiddenGemmLayersWithoutANormaliserGetOneButNotTheHead()
+    {
+        var layers = BatchNormReinsertion.Candidates(FoldedNet()).Select(n => n.Outputs[0]).ToArray();
+        // c already reaches a BatchNormalization; y is the classifier head.
+        Assert.Equal(new[] { "a", "b", "s", "h" }, layers);
+    }
+
+    [Fact]
+    public void InsertedNormalisersLeaveTheNetworkUnchangedInEvalMode()
+    {
+        var model = FoldedNet();
+        var prepared = BatchNormReinsertion.Insert(model, RandomBatches(4, 16, new long[] { 3, 8, 8 }, seed: 1));
+        Assert.Equal(4, prepared.Inserted.Count);
+        Assert.Equal(4, prepared.Model.Graph.Nodes.Count(n => n.OpType == "BatchNormalization") - 1);
+        var probe = RandomBatches(1, 8, new long[] { 3, 8, 8 }, seed: 2).Single();
+        Assert.True(MaxDifference(Run(model, probe), Run(prepared.Model, probe)) < 1e-5);
+    }
+
+    [Fact]
+    public void InTrainModeTheNormalisersStartCloseToTheIdentityOnDataLikeTheCalibration()
+    {
+        // Batch statistics of a batch drawn like the calibration data are close to the running
+        // ones, so training starts from the network as it was, not from a rescaled one.
+        var model = FoldedNet();
+        var prepared = BatchNormReinsertion.Insert(model, RandomBatches(8, 64, new long[] { 3, 8, 8 }, seed: 1));
+        var probe = RandomBatches(1, 256, new long[] { 3, 8, 8 }, seed: 3).Single();
+        var original = Run(model, probe);
+        var scale = original.Max(Math.Abs);
+        Assert.True(MaxDifference(original, Run(prepared.Model, probe, training: true)) < 0.1 * scale);
+    }
+
+    [Fact]
+    public void FoldingBackRestoresTheOpStructureAndIsExactInOnnxRuntime()
+    {
+        var model = FoldedNet();
+        var prepared = BatchNormReinsertion.Insert(model, RandomBatches(4, 16, new long[] { 3, 8, 8 }, seed: 1));
+        // Train a little so the normalisers are no longer the identity.
+        using (var executor = GraphExecutor.Create(prepared.Model, torch.CPU))
+        {
+            executor.Training = true;
+            using var optimizer = torch.optim.SGD(executor.Parameters, 0.05);
+            foreach (var batch in RandomBatches(5, 32, new long[] { 3, 8, 8 }, seed: 5))
+            {
+                using var scope = torch.NewDisposeScope();
+                optimizer.zero_grad();
+                var y = executor.Forward(torch.tensor(batch.Images, batch.Shape));
+                y.square().mean().backward();
+                optimizer.step();
+            }
+            prepared = prepared with { Model = executor.ToModel() };
+        }
+        var folded = BatchNormReinsertion.FoldBack(prepared.Model, prepared.Inserted);
+
+        Assert.Equal(model.Graph.Nodes.Select(n => n.OpType), folded.Graph.Nodes.Select(n => n.OpType));
+        Assert.Equal(model.Graph.Nodes.Select(n => n.Outputs[0]), folded.Graph.Nodes.Select(n => n.Outputs[0]));
+        Assert.DoesNotContain(folded.Graph.Initializers.Keys, name => name.Contains("infoprune_bn") && !name.EndsWith(".bias"));
+        // The shortcut conv had no bias; the fold gives it one.
+        Assert.Equal(3, folded.Graph.Nodes.Single(n => n.Outputs[0] == "s").Inputs.Count);
+
+        var probe = RandomBatches(1, 8, new long[] { 3, 8, 8 }, seed: 9).Single();
+        var trainedWithNormalisers = Run(prepared.Model, probe);
+        using var ort = new OrtModelRunner(folded.ToBytes());
+        var (fromOrt, _) = ort.Run(probe.Images, probe.Shape);
+        Assert.True(MaxDifference(trainedWithNormalisers, fromOrt) < 1e-4, $"fold differs by {MaxDifference(trainedWithNormalisers, fromOrt):G3}");
+        // And the training did change the network, so the check above is not trivially true.
+        Assert.True(MaxDifference(Run(model, probe), fromOrt) > 1e-3);
+    }
+
+    [Fact]
+    public void AfterPruningTheNormalisersKeepThePrunedNetworkInEvalModeAndRestoreTheOriginalChannelsInTrainMode()
+    {
+        // conv (6 channels) → relu → conv (4) → relu → head: prune the first conv to channels 1, 3, 4.
+        var original = new TestModelBuilder(13, seed: 5).Input("x", "N", 3, 6, 6).Output("y", "N", 2, 6, 6)
+            .Weight("w1", new long[] { 6, 3, 3, 3 }).Weight("b1", new long[] { 6 })
+            .Weight("w2", new long[] { 4, 6, 1, 1 }).Weight("b2", new long[] { 4 })
+            .Weight("w3", new long[] { 2, 4, 1, 1 })
+            .Node("Conv", new[] { "x", "w1", "b1" }, new[] { "a" }, ("pads", new long[] { 1, 1, 1, 1 }))
+            .Node("Relu", new[] { "a" }, new[] { "a2" })
+            .Node("Conv", new[] { "a2", "w2", "b2" }, new[] { "c" })
+            .Node("Relu", new[] { "c" }, new[] { "c2" })
+            .Node("Conv", new[] { "c2", "w3" }, new[] { "y" })
+            .Build();
+        var graph = InfoPrune.Core.Graph.DependencyGraph.Analyze(original);
+        var group = graph.Groups.Single(g => g.Size == 6);
+        var plan = new InfoPrune.Core.Pruning.PruningPlan(new[] { new InfoPrune.Core.Pruning.GroupDecision(group.Id, new[] { 1, 3, 4 }, "test") });
+        var pruned = InfoPrune.Core.Pruning.Surgery.Apply(graph, plan);
+        var calibration = RandomBatches(8, 64, new long[] { 3, 6, 6 }, seed: 1).ToList();
+
+        var prepared = BatchNormReinsertion.Insert(pruned, calibration, original,
+            layer => InfoPrune.Core.Pruning.Surgery.KeptPositions(graph, plan, layer.Inputs[1], 0));
+
+        // Eval mode: the pruned network exactly as it was.
+        var probe = RandomBatches(1, 8, new long[] { 3, 6, 6 }, seed: 2).Single();
+        Assert.True(MaxDifference(Run(pruned, probe), Run(prepared.Model, probe)) < 1e-5);
+        // The first layer kept its channels, so its normaliser holds the original's statistics of channels 1, 3, 4.
+        var first = prepared.Inserted.Single(bn => bn.LayerOutput == "a");
+        var fullMean = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[first.Mean].ToFloatArray();
+        Assert.Equal(new[] { fullMean[1], fullMean[3], fullMean[4] }, prepared.Model.Graph.Initializers[first.Mean].ToFloatArray());
+        // The second layer lost inputs: its normaliser maps its channels back onto the spread the
+        // unpruned layer had, so its statistics are the original's, not the pruned layer's.
+        var second = prepared.Inserted.Single(bn => bn.LayerOutput == "c");
+        var prunedOnly = BatchNormReinsertion.Insert(pruned, calibration);
+        var prunedVariance = prunedOnly.Model.Graph.Initializers[prunedOnly.Inserted.Single(bn => bn.LayerOutput == "c").Variance].ToFloatArray();
+        var originalVariance = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[second.Variance].ToFloatArray();
+        Assert.Equal(originalVariance, prepared.Model.Graph.Initializers[second.Variance].ToFloatArray());
+        Assert.NotEqual(prunedVariance, originalVariance);
+    }
+
+    [Fact]
+    public void ALayerWhoseWeightIsSharedIsLeftAlone()
+    {
+        var model = new TestModelBuilder(13, seed: 3).Input("x", "N", 2, 4, 4).Output("y", "N", 2, 4, 4)
+            .Weight("w", new long[] { 2, 2, 1, 1 }).Weight("b", new long[] { 2 })
+            .Node("Conv", new[] { "x", "w", "b" }, new[] { "a" })
+            .Node("Relu", new[] { "a" }, new[] { "a2" })
+            .Node("Conv", new[] { "a2", "w", "b" }, new[] { "c" })
+            .Node("Relu", new[] { "c" }, new[] { "c2" })
+            .Node("Conv", new[] { "c2", "w" }, new[] { "y" })
+            .Build();
+        Assert.Empty(BatchNormReinsertion.Candidates(model));
+    }
+}
