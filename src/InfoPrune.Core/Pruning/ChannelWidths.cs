@@ -5,10 +5,11 @@ namespace InfoPrune.Core.Pruning;
 /// latency per width at each timed batch size (<see cref="WidthCost"/>; a width's cost is its time
 /// relative to the whole group's, averaged over the batch sizes). Three sets, each in the next:
 /// <list type="bullet">
-/// <item><b>fast</b>: no wider width measures as fast or faster (within <see cref="Tolerance"/>).
-/// Kernels that pad channels to a block run 20 channels as slowly as 32, so among 17..32 only 32
-/// is fast; an odd count that leaves the blocked kernels is slower than a wider even one, so it is
-/// not fast either.</item>
+/// <item><b>fast</b>: no wider width measures clearly faster (beyond <see cref="Tolerance"/>), and
+/// none is slower than the whole group at a timed batch size. An odd count that leaves the
+/// blocked kernels is slower than the next multiple of the block, so it is not fast; counts on a
+/// plateau of equal cost (a kernel that pads 20 channels to 32 runs 20 as fast as 32) all are:
+/// rounding them up would spend MACs and parameters on channels that buy no speed.</item>
 /// <item><b>acceptable</b>: at most <see cref="SlowPathFactor"/> times the cost of the cheapest
 /// width at or above it, and at no timed batch size slower than the whole group (pruning there
 /// would cost accuracy and time).</item>
@@ -18,7 +19,7 @@ namespace InfoPrune.Core.Pruning;
 /// channels, or as the whole layer).</item>
 /// </list>
 /// A count rounds up to the next fast width when that is near (within <see cref="Reach"/> of the
-/// group's size), so a MACs or parameter budget is spent on channels that make the model faster;
+/// group's size): a count some wider one beats goes up to where the group is faster;
 /// else to the next acceptable width within reach; else only off the slow path, however far: a
 /// group whose kernels run well only near its full width keeps about the count a plain budget
 /// gives it (rounding far up would move the budget to this one layer and cost the others
@@ -33,7 +34,7 @@ public sealed class ChannelWidths
     /// noise of the fastest of a few warm runs is a few percent, and it must not split a plateau
     /// of equal cost.
     /// </summary>
-    public const double Tolerance = 0.03;
+    public const double Tolerance = 0.05;
 
     /// <summary>A width this many times slower than the cheapest width at or above it is on a slow path.</summary>
     public const double SlowPathFactor = 1.25;
@@ -100,7 +101,7 @@ public sealed class ChannelWidths
     }
 
     /// <summary>
-    /// The widths that no wider width beats or matches within <see cref="Tolerance"/> (and, when
+    /// The widths that no wider width beats by more than <see cref="Tolerance"/> (and, when
     /// <paramref name="eligible"/> is given, that are eligible); the largest always.
     /// </summary>
     public static int[] Fast(IReadOnlyList<int> widths, IReadOnlyList<double> cost, IReadOnlyList<bool>? eligible = null)
@@ -110,7 +111,7 @@ public sealed class ChannelWidths
         var cheapestAbove = double.PositiveInfinity;
         for (var i = widths.Count - 1; i >= 0; i--)
         {
-            if (i == widths.Count - 1 || (cheapestAbove > cost[i] * (1 + Tolerance) && (eligible?[i] ?? true))) fast.Add(widths[i]);
+            if (i == widths.Count - 1 || (cost[i] <= cheapestAbove * (1 + Tolerance) && (eligible?[i] ?? true))) fast.Add(widths[i]);
             cheapestAbove = Math.Min(cheapestAbove, cost[i]);
         }
         fast.Reverse();
