@@ -19,7 +19,9 @@
 # Environment: BUDGETS ("0.475 0.252 0.076"), EPOCHS (2), THREADS (2), INFO_METHODS
 # ("mutual-information"; "" for none), OFF_BUDGET (0.475; "" for none), EMULATE_BUDGET (0.475),
 # EMULATE ("reinsert-after reinsert-before"; "" for none), LATENCY=1 to let InfoPrune measure
-# latency too (off by default: the PyTorch side measures none).
+# latency too (off by default: the PyTorch side measures none), RESUME=1 to keep the runs already in
+# bench/results/bn-pruning/runs.jsonl and run only the missing ones (after an interruption; the
+# table then mixes sittings, whose machine load differs: see each run's load figures).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +35,7 @@ off_budget="${OFF_BUDGET-0.475}"
 emulate_budget="${EMULATE_BUDGET:-0.475}"
 emulate="${EMULATE-reinsert-after reinsert-before}"
 latency="${LATENCY:-0}"
+resume="${RESUME:-0}"
 data=/usr/share/datasets/fashion-mnist
 models=/work/shared/models
 results="$here/results"
@@ -53,8 +56,9 @@ bench="$here/InfoPrune.Bench/bin/Release/net10.0/InfoPrune.Bench"
 mkdir -p "$results/bn-pruning"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-raw="$work/raw.jsonl"
-: > "$raw"
+# Every finished run is appended here at once, so an interrupted run loses only the process it was in.
+raw="$results/bn-pruning/runs.jsonl"
+(( resume )) || : > "$raw"
 
 # Untimed preparation: the trained weights as a PyTorch user has them (a checkpoint).
 "$bench" export-weights "$models/resnet20.onnx" "$work/resnet20.npz" >/dev/null
@@ -80,12 +84,26 @@ json.dump(p, open(out, "w"), indent=2)
 EOF
 }
 
+# True when RESUME=1 and this run already finished (exit 0) in runs.jsonl.
+done_before() {
+    (( resume )) || return 1
+    "$python" - "$raw" "$@" <<'EOF'
+import json, sys
+raw, side, method, mode, budget = sys.argv[1:]
+runs = [json.loads(l) for l in open(raw) if l.strip()]
+sys.exit(0 if any(r["side"] == side and r["method"] == method and r["mode"] == mode and float(r["budget"]) == float(budget)
+                  and r["exit"] == 0 for r in runs) else 1)
+EOF
+}
+
 # One process, timed from outside (start-up, runtime and library loading included on both sides).
 run_infoprune() {
     local method=$1 budget=$2 mode=$3
     local name="infoprune-$method-$mode-$budget"
+    if done_before infoprune "$method" "$mode" "$budget"; then echo "  (kept) $name" >&2; return; fi
     local log="$work/$name.log" out="$work/$name.onnx" rc=0 extra=()
     (( latency )) || extra=(--no-latency)
+    rm -f "$results/bn-pruning/$name.report.json"   # never a stale report for the PyTorch side's widths
     policy "$method" "$budget" "$mode" "$work/$name.policy.json"
     local l0 t0 t1
     l0=$(load1); t0=$(now)
@@ -102,6 +120,7 @@ run_infoprune() {
 run_pytorch() {
     local variant=$1 budget=$2 report=$3 check=$4
     local name="pytorch-$variant-$budget"
+    if done_before pytorch l1 "$variant" "$budget"; then echo "  (kept) $name" >&2; return; fi
     local log="$work/$name.log" rc=0 extra=()
     # Same widths as InfoPrune's l1 run at this budget; its own ranking if that run failed.
     [[ -e $report ]] && extra+=(--report "$report")
@@ -122,14 +141,13 @@ for budget in $budgets; do
     echo "budget: keep <= $budget of MACs ($epochs epochs, $threads threads)" >&2
     run_infoprune l1 "$budget" auto
     # The cut's accuracy before fine-tuning is checked once (both modules must agree on it).
-    run_pytorch bn-module "$budget" "$work/infoprune-l1-auto-$budget.onnx.report.json" "$first"
+    run_pytorch bn-module "$budget" "$results/bn-pruning/infoprune-l1-auto-$budget.report.json" "$first"
     first=0
     if [[ $budget == "$off_budget" ]]; then run_infoprune l1 "$budget" off; fi
     if [[ $budget == "$emulate_budget" ]]; then
-        for variant in $emulate; do run_pytorch "$variant" "$budget" "$work/infoprune-l1-auto-$budget.onnx.report.json" 0; done
+        for variant in $emulate; do run_pytorch "$variant" "$budget" "$results/bn-pruning/infoprune-l1-auto-$budget.report.json" 0; done
     fi
     for method in $info_methods; do run_infoprune "$method" "$budget" auto; done
 done
 
-cp "$raw" "$results/bn-pruning/runs.jsonl"
 "$python" "$here/pruning/bn_results.py" table "$raw" "$results/bn-pruning.json" "$threads"
