@@ -17,21 +17,31 @@ namespace InfoPrune.Core.Measurement;
 /// </summary>
 public static class CalibrationPass
 {
-    /// <summary>Measures <paramref name="graph"/>'s prunable groups on <paramref name="batches"/> with the model <paramref name="executor"/> runs.</summary>
-    public static ActivationMeasurements Run(GraphExecutor executor, DependencyGraph graph, IEnumerable<Batch> batches, MeasurementOptions? options = null)
+    /// <summary>
+    /// Runs the pass for a method: the joint counts when it declares <paramref name="options"/>,
+    /// and its own <paramref name="accumulators"/>, all from the same batches in one pass.
+    /// </summary>
+    /// <returns>The joint-count measurements, or null when <paramref name="options"/> is null.</returns>
+    public static ActivationMeasurements? Run(GraphExecutor executor, DependencyGraph graph, IEnumerable<Batch> batches,
+        MeasurementOptions? options, IReadOnlyList<IBatchAccumulator> accumulators)
     {
-        options ??= MeasurementOptions.Default;
-        var classes = options.ClassCount ?? ClassCountOf(graph);
-        var probes = UnitProbeFinder.ForPrunableGroups(graph);
-        var counts = probes.ToDictionary(p => p.Key,
-            p => new GroupCountsAccumulator(graph.Groups[p.Key].Size, classes, p.Value.Activation, options,
-                collapsed: p.Value.Block > 1 || (graph.Shapes.TryGetValue(p.Value.Value, out var shape) && shape.Length > 2)));
-        var means = UnitProbeFinder.ConsumedValues(graph)
-            .ToDictionary(v => v, v => new EntryMeanAccumulator(graph.Spaces[v].Width), StringComparer.Ordinal);
-        var widths = probes.Values.Select(p => (p.Value, p.Width)).Concat(means.Keys.Select(v => (Value: v, graph.Spaces[v].Width)))
-            .Distinct().ToDictionary(x => x.Value, x => x.Width, StringComparer.Ordinal);
-        var capture = widths.Keys.ToArray();
+        if (options is null)
+        {
+            Stream(executor, batches, accumulators);
+            return null;
+        }
+        return Count(executor, graph, batches, options, accumulators);
+    }
 
+    /// <summary>
+    /// The pass itself: every batch through <paramref name="executor"/> once (eval mode, no
+    /// gradients, one DisposeScope per batch), every value an accumulator reads captured and
+    /// handed to it with the labels.
+    /// </summary>
+    /// <returns>The number of samples seen.</returns>
+    public static long Stream(GraphExecutor executor, IEnumerable<Batch> batches, IReadOnlyList<IBatchAccumulator> accumulators)
+    {
+        var capture = accumulators.SelectMany(a => a.Values).Distinct(StringComparer.Ordinal).ToArray();
         long samples = 0;
         var wasTraining = executor.Training;
         executor.Training = false;
@@ -44,6 +54,39 @@ public static class CalibrationPass
                 var input = torch.tensor(batch.Images, batch.Shape);
                 var (_, captured) = executor.ForwardCapturing(new[] { input }, capture);
                 var labels = batch.Labels.Select(l => checked((int)l)).ToArray();
+                foreach (var accumulator in accumulators) accumulator.Add(captured, labels);
+                samples += batch.Count;
+            }
+        }
+        finally
+        {
+            executor.Training = wasTraining;
+        }
+        if (samples == 0)
+            throw new InfoPruneException(MeasurementErrors.NoCalibrationSamples, "The calibration data has no samples; the pruning method needs labelled samples to measure the model.");
+        return samples;
+    }
+
+    /// <summary>Measures <paramref name="graph"/>'s prunable groups on <paramref name="batches"/> with the model <paramref name="executor"/> runs.</summary>
+    public static ActivationMeasurements Run(GraphExecutor executor, DependencyGraph graph, IEnumerable<Batch> batches, MeasurementOptions? options = null)
+        => Count(executor, graph, batches, options ?? MeasurementOptions.Default, Array.Empty<IBatchAccumulator>());
+
+    /// <summary>The joint counts and entry means, with <paramref name="others"/> riding the same pass.</summary>
+    private static ActivationMeasurements Count(GraphExecutor executor, DependencyGraph graph, IEnumerable<Batch> batches, MeasurementOptions options,
+        IReadOnlyList<IBatchAccumulator> others)
+    {
+        var classes = options.ClassCount ?? ClassCountOf(graph);
+        var probes = UnitProbeFinder.ForPrunableGroups(graph);
+        var counts = probes.ToDictionary(p => p.Key,
+            p => new GroupCountsAccumulator(graph.Groups[p.Key].Size, classes, p.Value.Activation, options,
+                collapsed: p.Value.Block > 1 || (graph.Shapes.TryGetValue(p.Value.Value, out var shape) && shape.Length > 2)));
+        var means = UnitProbeFinder.ConsumedValues(graph)
+            .ToDictionary(v => v, v => new EntryMeanAccumulator(graph.Spaces[v].Width), StringComparer.Ordinal);
+        var widths = probes.Values.Select(p => (p.Value, p.Width)).Concat(means.Keys.Select(v => (Value: v, graph.Spaces[v].Width)))
+            .Distinct().ToDictionary(x => x.Value, x => x.Width, StringComparer.Ordinal);
+        var counting = new BatchAction(widths.Keys.ToArray(), (captured, batchLabels) =>
+            {
+                var labels = batchLabels as int[] ?? batchLabels.ToArray();
                 foreach (var (name, width) in widths)
                 {
                     var value = captured[name];
@@ -54,15 +97,8 @@ public static class CalibrationPass
                 }
                 foreach (var (groupId, probe) in probes)
                     counts[groupId].Add(Collapse(captured[probe.Value], probe, graph.Groups[groupId].Size, options.Collapse), labels);
-                samples += batch.Count;
-            }
-        }
-        finally
-        {
-            executor.Training = wasTraining;
-        }
-        if (samples == 0)
-            throw new InfoPruneException(MeasurementErrors.NoCalibrationSamples, "The calibration data has no samples; the information measures need labelled samples to estimate P(T, Y).");
+            });
+        var samples = Stream(executor, batches, [counting, .. others]);
 
         var groups = probes.ToDictionary(p => p.Key, p =>
         {
@@ -94,6 +130,12 @@ public static class CalibrationPass
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
         return collapsed.contiguous().cpu().data<float>().ToArray();
+    }
+
+    /// <summary>An accumulator written in place: the values it reads and what it does with each batch.</summary>
+    private sealed record BatchAction(IReadOnlyCollection<string> Values, Action<IReadOnlyDictionary<string, Tensor>, IReadOnlyList<int>> OnBatch) : IBatchAccumulator
+    {
+        public void Add(IReadOnlyDictionary<string, Tensor> captured, IReadOnlyList<int> labels) => OnBatch(captured, labels);
     }
 
     /// <summary>C from the width of the model's first output (logits [N, C]).</summary>

@@ -22,6 +22,14 @@ public interface IPruningMethod
     /// </summary>
     MeasurementOptions? Measurement => null;
 
+    /// <summary>
+    /// The method's own accumulators for the calibration pass on <paramref name="graph"/> (Gram
+    /// matrices, a bounded sample of activations, …), created fresh for each pruning step. The pass
+    /// fills them together with <see cref="Measurement"/>'s counts, in one streamed pass, and the
+    /// plan finds them in <see cref="MethodContext.Accumulators"/>. None by default.
+    /// </summary>
+    IReadOnlyList<IBatchAccumulator> Accumulators(DependencyGraph graph) => Array.Empty<IBatchAccumulator>();
+
     /// <summary>Things the user should know about the chosen settings (e.g. cross-layer ranking), as warnings.</summary>
     IReadOnlyList<Diagnostic> Warnings => Array.Empty<Diagnostic>();
 
@@ -51,4 +59,16 @@ public sealed class MethodContext
     public int Seed { get; init; } = 42;
     /// <summary>Activation statistics from the calibration pass (<see cref="CalibrationPass"/>), for methods that declare a <see cref="IPruningMethod.Measurement"/>.</summary>
     public ActivationMeasurements? Measurements { get; init; }
+
+    /// <summary>The accumulators of <see cref="IPruningMethod.Accumulators"/>, filled by the calibration pass of this step.</summary>
+    public IReadOnlyList<IBatchAccumulator> Accumulators { get; init; } = Array.Empty<IBatchAccumulator>();
+
+    /// <summary>Threads the method's own computations (e.g. training predictors) may use; null leaves TorchSharp's setting.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Told what a long plan is doing (e.g. "layer 3 of 19"), for progress displays.</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    /// <summary>Checked by planners that run for long, so a cancelled build stops promptly.</summary>
+    public CancellationToken Cancellation { get; init; }
 }

@@ -31,6 +31,9 @@ public static class MethodCatalog
     /// <summary>Every method name, in registration order.</summary>
     public static IReadOnlyList<string> Names { get; } = Registered.Select(d => d.Name).ToArray();
 
+    /// <summary>The methods that decide each layer's ratio themselves (they accept <c>"target": "auto"</c>).</summary>
+    public static IReadOnlyList<string> RatioDecidingNames { get; } = Registered.Where(d => d.DecidesRatios).Select(d => d.Name).ToArray();
+
     /// <summary>True when a policy may name <paramref name="name"/>.</summary>
     public static bool IsKnown(string name) => ByName.ContainsKey(name);
 

@@ -15,8 +15,11 @@ namespace InfoPrune.Core.Methods;
 /// (and any definitions it references), relative to the assembly's root namespace, e.g. "Methods/Baselines/baselines.schema.json".</param>
 /// <param name="Parse">Reads the method's parameters from its <c>method</c> object, reporting errors as it goes.</param>
 /// <param name="Create">The runnable method for parsed parameters.</param>
+/// <param name="DecidesRatios">True when the method decides each layer's ratio itself, so it accepts
+/// <c>"target": "auto"</c> (no budget); methods that only rank channels need a budget.</param>
 internal sealed record MethodDefinition(
     string Name,
     string SchemaResource,
     Func<PolicyObjectReader, MethodParameters> Parse,
-    Func<MethodParameters, IPruningMethod> Create);
+    Func<MethodParameters, IPruningMethod> Create,
+    bool DecidesRatios = false);

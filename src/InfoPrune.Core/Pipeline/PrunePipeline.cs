@@ -110,12 +110,19 @@ public sealed class PrunePipeline
                 var label = steps == 1 ? "" : $" (step {step}/{steps})";
                 var stepTarget = StepTarget(policy.Target, step, steps, cost, current);
                 var constraints = steps == 1 ? policy.Constraints : policy.Constraints with { OriginalSizes = originalSizes };
-                var context = new MethodContext { Seed = policy.Seed };
-                if (method.Measurement is { } accumulators)
+                var planProgress = new Progress<string>(what => _progress?.Report(new PipelineProgress("plan", what)));
+                var context = new MethodContext { Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation };
+                var accumulators = method.Accumulators(current);
+                if (method.Measurement is not null || accumulators.Count > 0)
                 {
                     var measured = current;
                     context = Step("measure" + label, $"measuring activations on {policy.Data.Calibration.Samples} calibration samples", () =>
-                        new MethodContext { Seed = policy.Seed, Measurements = Measure(measured, calibration, policy, accumulators) });
+                        new MethodContext
+                        {
+                            Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation,
+                            Measurements = Measure(measured, calibration, policy, method.Measurement, accumulators),
+                            Accumulators = accumulators,
+                        });
                 }
                 cancellation.ThrowIfCancellationRequested();
 
@@ -135,7 +142,7 @@ public sealed class PrunePipeline
                     // A method's warnings are about its policy settings, so they point at the policy file.
                     warningList.AddRange(method.Warnings.Select(w => w.File == null ? w with { File = policy.SourcePath } : w));
                     warningList.AddRange(UnmatchedExcludes(model, policy));
-                    warningList.AddRange(CalibrationShortfall(policy, method, validation, train));
+                    warningList.AddRange(CalibrationShortfall(policy, method, planned, validation, train));
                     foreach (var warning in warningList) _warn?.Invoke(warning);
                 }
                 var pruned = Step("surgery" + label, "removing channels", () => Surgery.Apply(planned, plan));
@@ -220,7 +227,7 @@ public sealed class PrunePipeline
             Policy = policy.SourcePath,
             Output = verdict.Passed ? outputPath : null,
             Method = method.Name,
-            Target = $"{policy.Target.Kind.ToString().ToLowerInvariant()} {policy.Target.Fraction.ToString("0.###", CultureInfo.InvariantCulture)}",
+            Target = policy.Target.ToString(),
             Seed = policy.Seed,
             Groups = steps == 1 ? GroupReports(graph, plan, measuredWidths) : GroupReports(graph, current, plan, DependencyGraph.Analyze(final), steps),
             BatchNormLayers = batchNormLayers.ToArray(),
@@ -330,9 +337,9 @@ public sealed class PrunePipeline
     }
 
     /// <summary>A warning when calibration.samples asks for more samples than its split holds (all of them are used).</summary>
-    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, IPruningMethod method, LabeledDataset validation, LabeledDataset? train)
+    private static IEnumerable<Diagnostic> CalibrationShortfall(PrunePolicy policy, IPruningMethod method, DependencyGraph graph, LabeledDataset validation, LabeledDataset? train)
     {
-        if (method.Measurement is null) yield break; // a weights-only method runs no calibration pass
+        if (method.Measurement is null && method.Accumulators(graph).Count == 0) yield break; // a weights-only method runs no calibration pass
         var fromTrain = policy.Data.Calibration.From == CalibrationSource.Train && train != null;
         var data = fromTrain ? train! : validation;
         if (policy.Data.Calibration.Samples <= data.Count) yield break;
@@ -349,7 +356,7 @@ public sealed class PrunePipeline
     /// </summary>
     private static Diagnostic? TargetShortfall(CostModel cost, CostModel result, PrunePolicy policy)
     {
-        if (policy.Target.Kind is TargetKind.Ratio or TargetKind.Latency) return null;
+        if (policy.Target.Kind is TargetKind.Ratio or TargetKind.Latency or TargetKind.Auto) return null;
         var (kept, original, what) = (Budget.ModelTotal(result, policy.Target.Kind), Budget.ModelTotal(cost, policy.Target.Kind), Budget.Describe(policy.Target.Kind));
         var fraction = (double)kept / original;
         if (fraction <= policy.Target.Fraction + TargetTolerance) return null;
@@ -364,11 +371,12 @@ public sealed class PrunePipeline
     /// The calibration pass: a seeded random subset of the calibration split (samples drawn
     /// without replacement), run once through the unpruned model.
     /// </summary>
-    private static Measurement.ActivationMeasurements Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy, Measurement.MeasurementOptions accumulators)
+    private static Measurement.ActivationMeasurements? Measure(DependencyGraph graph, LabeledDataset data, PrunePolicy policy,
+        Measurement.MeasurementOptions? counts, IReadOnlyList<Measurement.IBatchAccumulator> accumulators)
     {
         var batches = CalibrationBatches(data, policy);
         using var executor = GraphExecutor.Create(graph.Model);
-        return Measurement.CalibrationPass.Run(executor, graph, batches, accumulators);
+        return Measurement.CalibrationPass.Run(executor, graph, batches, counts, accumulators);
     }
 
     /// <summary>The batch size a model exported without a dynamic batch axis accepts, if any.</summary>

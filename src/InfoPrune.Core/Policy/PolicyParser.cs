@@ -49,8 +49,7 @@ internal sealed class PolicyParser
         var dataReader = reader.Object("data", required: true, "an object with \"train\", \"validation\" and more");
         var data = dataReader is null ? null : ReadData(dataReader);
         var method = ReadMethod(reader);
-        var targetReader = reader.Object("target", required: true, "an object with one of \"ratio\", \"macs\", \"params\", \"latency\"");
-        var target = targetReader is null ? null : ReadTarget(targetReader);
+        var (targetReader, target) = ReadTargetSection(reader);
         var constraints = reader.Object("constraints", false, "an object") is { } c ? ReadConstraints(c) : ConstraintsPolicy.Default;
         var fineTune = reader.Object("fineTune", false, "an object") is { } f ? ReadFineTune(f) : FineTunePolicy.Default;
         var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
@@ -62,6 +61,7 @@ internal sealed class PolicyParser
         CheckTrainDataIsGivenWhenNeeded(dataReader, data, fineTune);
         CheckRatioWithinMaxRatio(targetReader, target, constraints);
         CheckDistillationHasEpochs(reader, fineTune);
+        CheckAutoTarget(reader, target, method, steps);
 
         if (_context.Diagnostics.HasErrors || data is null || method is null || target is null) return null;
         return new PrunePolicy
@@ -218,6 +218,38 @@ internal sealed class PolicyParser
         var parametersReader = new PolicyObjectReader(_context, nameReader.Node, "method", $"method({name})");
         parametersReader.Property("name");
         return new MethodPolicy(name, definition.Parse(parametersReader));
+    }
+
+    /// <summary><c>target</c>: the string <c>"auto"</c>, or an object with one fraction.</summary>
+    private static (PolicyObjectReader? Reader, TargetPolicy? Target) ReadTargetSection(PolicyObjectReader root)
+    {
+        const string expected = "\"auto\" (the method decides each layer's ratio) or an object with one of \"ratio\", \"macs\", \"params\", \"latency\"";
+        if (root.Property("target")?.Value is JsonScalarNode { Kind: JsonScalarKind.String, Value: string text } word)
+        {
+            if (text == "auto") return (null, TargetPolicy.Auto);
+            root.Error(PolicyErrors.InvalidValue, word, $"target: {word.Describe()} is not allowed; expected {expected}");
+            return (null, null);
+        }
+        var reader = root.Object("target", required: true, expected);
+        return (reader, reader is null ? null : ReadTarget(reader));
+    }
+
+    /// <summary>
+    /// <c>"target": "auto"</c> needs a method that decides its own ratios, and one step (each step
+    /// of an iterative run cuts a share of a budget, and "auto" has none to share).
+    /// </summary>
+    private void CheckAutoTarget(PolicyObjectReader root, TargetPolicy? target, MethodPolicy? method, int steps)
+    {
+        if (target is not { Kind: TargetKind.Auto }) return;
+        var at = root.Property("target")!.Value;
+        if (method is not null && MethodCatalog.TryGet(method.Name, out var definition) && !definition.DecidesRatios)
+            _context.Error(PolicyErrors.ConflictingValues,
+                $"target: \"auto\" lets the method decide each layer's ratio, but {method.Name} ranks channels and needs a budget; " +
+                $"give target.macs, target.params, target.ratio or target.latency, or use a method that decides its ratios " +
+                $"({string.Join(", ", MethodCatalog.RatioDecidingNames.DefaultIfEmpty("none in this build"))})", at);
+        if (steps > 1)
+            _context.Error(PolicyErrors.ConflictingValues,
+                $"steps: {steps} steps each cut a share of a budget, but target \"auto\" has none; use one step or give a budget", at);
     }
 
     private static TargetPolicy? ReadTarget(PolicyObjectReader reader)

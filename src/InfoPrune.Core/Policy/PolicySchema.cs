@@ -42,7 +42,29 @@ public static class PolicySchema
                 throw new InvalidOperationException($"method '{name}' is registered but no schema fragment defines 'method-{name}'");
             choices.Add(new JObject { ["$ref"] = "#/definitions/method-" + name });
         }
+        OfferAutoTarget(schema);
         return schema.ToString(Formatting.Indented) + "\n";
+    }
+
+    /// <summary>
+    /// <c>"target": "auto"</c> is offered only when a registered method decides its own ratios:
+    /// the target becomes a choice of that word or the object of budgets.
+    /// </summary>
+    private static void OfferAutoTarget(JObject schema)
+    {
+        if (MethodCatalog.RatioDecidingNames.Count == 0) return;
+        var properties = (JObject)schema["properties"]!;
+        var budgets = (JObject)properties["target"]!;
+        properties["target"] = new JObject
+        {
+            ["description"] = "How much to keep: \"auto\" (the method decides each layer's ratio; only " +
+                string.Join(", ", MethodCatalog.RatioDecidingNames) + ", and one step) or an object with exactly one of ratio, macs, params, latency.",
+            ["oneOf"] = new JArray
+            {
+                new JObject { ["const"] = "auto", ["description"] = "No budget: the method keeps what its own test finds necessary, layer by layer." },
+                budgets,
+            },
+        };
     }
 
     private static string ReadResource()

@@ -16,6 +16,8 @@ public sealed class Budget
 
     private Budget(TargetPolicy target, CostModel cost, long candidateChannels)
     {
+        if (target.Kind == TargetKind.Auto)
+            throw new ArgumentException("target \"auto\" has no budget: the method decides each layer's ratio itself", nameof(target));
         Target = target;
         _cost = cost;
         _candidateChannels = candidateChannels;

@@ -141,3 +141,59 @@ public class CalibrationPassTests
         Assert.All(group.Quantizers, q => Assert.IsType<BinQuantizer>(q));
     }
 }
+
+public class CalibrationPassAccumulatorTests
+{
+    /// <summary>Keeps a copy of every row of one value, as a method's own accumulator would.</summary>
+    private sealed class RowCollector(string value) : IBatchAccumulator
+    {
+        public List<float[]> Rows { get; } = new();
+        public List<int> Labels { get; } = new();
+        public IReadOnlyCollection<string> Values => [value];
+
+        public void Add(IReadOnlyDictionary<string, torch.Tensor> captured, IReadOnlyList<int> labels)
+        {
+            var batch = captured[value];
+            var width = (int)batch.shape[1];
+            var flat = batch.contiguous().data<float>().ToArray();
+            for (var i = 0; i < batch.shape[0]; i++) Rows.Add(flat[(i * width)..((i + 1) * width)]);
+            Labels.AddRange(labels);
+        }
+    }
+
+    [Fact]
+    public void AMethodsOwnAccumulatorSeesEverySampleOnceBesideTheCounts()
+    {
+        var model = ToyNets.LabelAndNoise("Relu");
+        var graph = DependencyGraph.Analyze(model);
+        var data = ToyNets.LabelAndNoiseData(300);
+        var collector = new RowCollector("h");
+        using var executor = InfoPrune.Core.Execution.GraphExecutor.Create(model);
+
+        var measurements = CalibrationPass.Run(executor, graph, data.Batches(64), MeasurementOptions.Default, [collector]);
+
+        Assert.NotNull(measurements);
+        Assert.Equal(300, measurements!.SampleCount);
+        Assert.Equal(data.Labels.Select(l => (int)l), collector.Labels);
+        for (var i = 0; i < data.Count; i += 37)
+        {
+            var h = ToyNets.Hidden("Relu", data.Images[2 * i], data.Images[2 * i + 1]);
+            for (var j = 0; j < 4; j++) Assert.Equal(h[j], collector.Rows[i][j], 5);
+        }
+        // The counts ride the same pass: the collected rows give the same means.
+        for (var j = 0; j < 4; j++) Assert.Equal(collector.Rows.Average(r => (double)r[j]), measurements.MeanActivations["h"][j], 5);
+    }
+
+    [Fact]
+    public void WithoutCountsOnlyTheAccumulatorsRun()
+    {
+        var model = ToyNets.LabelAndNoise("Relu");
+        var graph = DependencyGraph.Analyze(model);
+        var data = ToyNets.LabelAndNoiseData(100);
+        var collector = new RowCollector("h");
+        using var executor = InfoPrune.Core.Execution.GraphExecutor.Create(model);
+
+        Assert.Null(CalibrationPass.Run(executor, graph, data.Batches(32), options: null, [collector]));
+        Assert.Equal(100, collector.Rows.Count);
+    }
+}

@@ -294,6 +294,18 @@ public class MalformedPolicyTests
         "target": {"ratio": 0.5},
         "latency": {"batch": 8}}
         """, "IP0403", 5, 13)]
+    [InlineData("target auto with a method that only ranks channels", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": "auto"}
+        """, "IP0409", 4, 11)]
+    [InlineData("a target word other than auto", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": "half"}
+        """, "IP0407", 4, 11)]
     [InlineData("unknown method", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
