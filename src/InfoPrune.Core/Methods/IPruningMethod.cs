@@ -33,6 +33,12 @@ public interface IPruningMethod
     /// <summary>Things the user should know about the chosen settings (e.g. cross-layer ranking), as warnings.</summary>
     IReadOnlyList<Diagnostic> Warnings => Array.Empty<Diagnostic>();
 
+    /// <summary>
+    /// What the last <see cref="Plan"/> found that the report should show beyond each group's reason
+    /// (e.g. CMI's curves and visiting order), serialized into the JSON report as it is; null for none.
+    /// </summary>
+    object? Details => null;
+
     /// <summary>The plan for <paramref name="target"/> within <paramref name="constraints"/>, with the reason for each choice.</summary>
     PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints);
 }

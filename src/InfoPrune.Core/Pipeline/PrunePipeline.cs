@@ -241,6 +241,7 @@ public sealed class PrunePipeline
             FineTune = fineTune,
             Steps = _steps.ToArray(),
             Warnings = warningList.Select(w => w.ToCanonicalString()).ToArray(),
+            MethodDetails = method.Details,
             Outcome = verdict.Passed ? "pruned" : "gate-failed",
         };
 

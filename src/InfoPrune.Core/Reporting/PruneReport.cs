@@ -26,6 +26,8 @@ public sealed record PruneReport
     public IReadOnlyList<string> BatchNormLayers { get; init; } = Array.Empty<string>();
     /// <summary>Pruning steps the target was reached in (1: one-shot).</summary>
     public int PruningSteps { get; init; } = 1;
+    /// <summary>What the method reported of its last plan (<see cref="Methods.IPruningMethod.Details"/>), or null.</summary>
+    public object? MethodDetails { get; init; }
     /// <summary>"pruned", "gate-failed" or "failed".</summary>
     public required string Outcome { get; init; }
 }
