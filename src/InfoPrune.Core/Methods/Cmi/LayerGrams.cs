@@ -1,7 +1,7 @@
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Information;
-using TorchSharp;
-using static TorchSharp.torch;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace InfoPrune.Core.Methods.Cmi;
 
@@ -37,39 +37,65 @@ internal sealed class LayerGrams
     /// grow with d, and the per-entry deviation would make every Gram of a 1024-entry map the
     /// identity (each channel then "knows" every sample and all CMI values vanish).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LayerGrams Build(ReadOnlySpan<float> maps, int samples, int channels, int entries, double? sigma)
     {
         foreach (var v in maps)
             if (!float.IsFinite(v))
                 throw new InfoPruneException(InformationErrors.NonFiniteActivation, "Gram matrices need finite activations (found NaN or infinity).");
-        using var scope = NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var x = torch.tensor(maps.ToArray(), new long[] { samples, channels, entries }).to_type(ScalarType.Float64).permute(1, 0, 2).contiguous();
-        double width = sigma ?? SilvermanWidth(x, samples, channels * entries);
-        var squares = x.square().sum(2);
-        var products = torch.bmm(x, x.transpose(1, 2));
-        var distances = (squares.unsqueeze(2) + squares.unsqueeze(1) - 2 * products).clamp_min(0);
-        // Rounding leaves bmm a few ulps from symmetric; Gram matrices must be exactly symmetric.
-        distances = (distances + distances.transpose(1, 2)) / 2;
-        var grams = (distances * (-1.0 / (2 * width * width))).exp();
-        var eye = torch.eye(samples, dtype: ScalarType.Float64).unsqueeze(0).to_type(ScalarType.Bool);
-        grams = grams.masked_fill(eye, 1.0).contiguous();
-        var all = grams.data<double>().ToArray();
-        var result = new double[channels][];
-        var size = samples * samples;
-        for (var c = 0; c < channels; c++) result[c] = all.AsSpan(c * size, size).ToArray();
-        return new LayerGrams(result, samples, width);
+        int n = samples, d = entries;
+        var distances = new double[channels][];
+        double totalVariance = 0;
+        var x = new double[n * d];
+        for (var c = 0; c < channels; c++)
+        {
+            // The channel's maps as [n × d] doubles, centred (distances do not change; variances need the mean).
+            for (var i = 0; i < n; i++)
+                for (var f = 0; f < d; f++) x[i * d + f] = maps[(i * channels + c) * d + f];
+            for (var f = 0; f < d; f++)
+            {
+                double mean = 0;
+                for (var i = 0; i < n; i++) mean += x[i * d + f];
+                mean /= n;
+                double squares = 0;
+                for (var i = 0; i < n; i++) { x[i * d + f] -= mean; squares += x[i * d + f] * x[i * d + f]; }
+                totalVariance += squares / n;
+            }
+            var squared = new double[n * n];
+            for (var i = 0; i < n; i++)
+            {
+                var xi = new ReadOnlySpan<double>(x, i * d, d);
+                for (var j = i + 1; j < n; j++)
+                {
+                    var value = SquaredDistance(xi, new ReadOnlySpan<double>(x, j * d, d));
+                    squared[i * n + j] = value;
+                    squared[j * n + i] = value;
+                }
+            }
+            distances[c] = squared;
+        }
+        // σ = h · n^(−1/(4+d)) with h = √(Σ variances) of the layer's representation; a constant
+        // layer (h = 0) gets h = 1, where every width gives the same all-ones Gram.
+        double width = sigma ?? KernelWidth.Silverman(n, channels * d, totalVariance > 0 ? Math.Sqrt(totalVariance) : 1.0);
+        var scale = -1.0 / (2 * width * width);
+        foreach (var squared in distances)
+            for (var i = 0; i < squared.Length; i++) squared[i] = Math.Exp(squared[i] * scale);
+        return new LayerGrams(distances, n, width);
     }
 
-    /// <summary>
-    /// σ = h · n^(−1/(4+d)) with h = √(Σ variances) of the layer's representation; a constant
-    /// layer (h = 0) gets h = 1, where every width gives the same all-ones Gram.
-    /// </summary>
-    private static double SilvermanWidth(Tensor x, int samples, int dimensions)
+    private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        var total = x.var(1, unbiased: false).sum().item<double>();
-        var h = total > 0 ? Math.Sqrt(total) : 1.0;
-        return KernelWidth.Silverman(samples, dimensions, h);
+        var width = Vector<double>.Count;
+        var sum = Vector<double>.Zero;
+        var i = 0;
+        for (; i <= a.Length - width; i += width)
+        {
+            var diff = new Vector<double>(a.Slice(i, width)) - new Vector<double>(b.Slice(i, width));
+            sum += diff * diff;
+        }
+        var total = Vector.Sum(sum);
+        for (; i < a.Length; i++) { var diff = a[i] - b[i]; total += diff * diff; }
+        return total;
     }
 
     /// <summary>The Hadamard product of the Grams of <paramref name="chosen"/> (all ones when none).</summary>
