@@ -254,6 +254,7 @@ public class ValidPolicyTests
     [InlineData("js-separation", typeof(InformationMeasureParameters))]
     [InlineData("labeled-mi", typeof(InformationMeasureParameters))]
     [InlineData("hybrid", typeof(HybridParameters))]
+    [InlineData("cmi", typeof(InfoPrune.Core.Methods.Cmi.CmiParameters))]
     public void EveryRegisteredMethodParsesToItsParameterRecord(string name, Type parametersType)
     {
         var policy = ParseValid(WithMethod($"{{\"name\": \"{name}\"}}"));
@@ -266,12 +267,11 @@ public class ValidPolicyTests
     public void CatalogNamesExactlyTheMethodsThisBuildRuns()
     {
         Assert.Equal(
-            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid"],
+            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid", "cmi"],
             MethodCatalog.Names);
     }
 
     [Theory]
-    [InlineData("cmi")]
     [InlineData("mipp")]
     [InlineData("ib-gates")]
     public void AMethodNothingCanRunIsRefusedWhenThePolicyIsRead(string name)

@@ -97,9 +97,10 @@ public static class XMeansClustering
     }
 
     /// <summary>
-    /// BIC of a spherical Gaussian mixture with one shared variance (Pelleg &amp; Moore, eq. 2–3):
-    /// log-likelihood at the maximum-likelihood estimates minus (parameters / 2)·log R. The
-    /// variance has a floor, so a split into exactly repeated values scores finite and high.
+    /// BIC of a one-dimensional Gaussian mixture with one shared variance (Pelleg &amp; Moore, with
+    /// the point-count term summed once: −(R − K)/2): log-likelihood at the maximum-likelihood
+    /// estimates minus (parameters / 2)·log R. The variance has a floor, so a split into exactly
+    /// repeated values scores finite and high.
     /// </summary>
     private static double Bic(double[] values, IReadOnlyList<int[]> clusters)
     {
@@ -113,12 +114,8 @@ public static class XMeansClustering
             foreach (var i in cluster) { squares += (values[i] - mean) * (values[i] - mean); scale = Math.Max(scale, Math.Abs(values[i])); }
         }
         var variance = Math.Max(squares / (count - k), 1e-12 * (1 + scale * scale));
-        double logLikelihood = 0;
-        foreach (var cluster in clusters)
-        {
-            double r = cluster.Length;
-            logLikelihood += r * Math.Log(r) - r * Math.Log(count) - r / 2 * Math.Log(2 * Math.PI * variance) - (r - k) / 2;
-        }
+        var logLikelihood = clusters.Sum(c => c.Length * Math.Log((double)c.Length / count))
+                            - count / 2.0 * Math.Log(2 * Math.PI * variance) - (count - k) / 2.0;
         var parameters = 2 * k; // k − 1 mixing weights, k means, one variance
         return logLikelihood - parameters / 2.0 * Math.Log(count);
     }
