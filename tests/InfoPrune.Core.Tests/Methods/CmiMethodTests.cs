@@ -341,4 +341,18 @@ public class CmiMethodTests
         Assert.Equal(Bytes(small), Bytes(large));
         Assert.True(Bytes(small) > 0);
     }
+
+    [Fact]
+    public void TheCalibrationPassStopsOnceTheSamplesAreKept()
+    {
+        var model = ToyNets.TwoHiddenLayers();
+        var graph = DependencyGraph.Analyze(model);
+        var accumulators = new CmiMethod(new CmiParameters { Samples = 100 }).Accumulators(graph);
+        using var executor = GraphExecutor.Create(model, torch.CPU);
+
+        var seen = CalibrationPass.Stream(executor, ToyNets.ThreeClassData(640).Batches(64), accumulators);
+
+        Assert.Equal(128, seen); // two batches of 64 hold the 100 samples; the other eight never run
+        Assert.Equal(100, accumulators.OfType<CmiSampleAccumulator>().Single().Count);
+    }
 }

@@ -37,6 +37,9 @@ internal sealed class CmiSampleAccumulator : IBatchAccumulator
 
     public IReadOnlyCollection<string> Values { get; }
 
+    /// <summary>True once N samples are kept: the pass may stop.</summary>
+    public bool IsComplete => Count >= Capacity;
+
     /// <summary>The groups whose maps are kept.</summary>
     public IReadOnlyCollection<int> Groups => _probes.Keys;
 
