@@ -18,7 +18,7 @@ public sealed record CmiLayer(int GroupId, string Name, int Visit, IReadOnlyList
 /// <param name="Channels">C.</param>
 /// <param name="Entries">Entries per channel and sample.</param>
 /// <param name="Maps">[samples × channels × entries].</param>
-public sealed record CmiLayerInput(int GroupId, string Name, int Channels, int Entries, float[] Maps);
+public sealed record CmiLayerInput(int GroupId, string Name, int Channels, int Entries, ReadOnlyMemory<float> Maps);
 
 /// <summary>
 /// Visits the layers in the chosen order and orders each one's channels by CMI, conditioned on the
@@ -109,7 +109,7 @@ public sealed class CmiLayerWalk
     private (CmiLayer Layer, double[] Chosen) Visit(CmiLayerInput input, int visit, double[]? condition, IReadOnlyList<string> conditionedOn)
     {
         _cancellation.ThrowIfCancellationRequested();
-        var grams = LayerGrams.Build(input.Maps, _samples, input.Channels, input.Entries, _parameters.KernelWidth);
+        var grams = LayerGrams.Build(input.Maps.Span, _samples, input.Channels, input.Entries, _parameters.KernelWidth);
         var ordering = CmiOrdering.Compute(grams.Channels, _samples, _labels, condition, _parameters.Alpha, _threads, _cancellation);
         var cutoff = _parameters.Cutoff == CmiCutoff.Scree
             ? CmiCutoffs.Scree(ordering.Cumulative())

@@ -101,7 +101,7 @@ public sealed class CmiMethod : IPruningMethod
             _warnings.Add(new Diagnostic(CmiCodes.FewerSamples,
                 $"method.samples is {samples.Capacity}, but the calibration pass gave {samples.Count} samples; cmi's Gram matrices use {samples.Count}: " +
                 "raise data.calibration.samples or lower method.samples", Severity: Severity.Warning));
-        var inputs = candidates.Select(g => new CmiLayerInput(g.Id, g.Name, g.Size, samples.EntriesPerChannel(g.Id), samples.Maps(g.Id).ToArray())).ToList();
+        var inputs = candidates.Select(g => new CmiLayerInput(g.Id, g.Name, g.Size, samples.EntriesPerChannel(g.Id), samples.Maps(g.Id))).ToList();
         var walk = new CmiLayerWalk(Parameters, samples.Labels.ToArray(), context.Threads ?? 1, context.Progress, context.Cancellation);
         var layers = walk.Walk(inputs);
         var flat = layers.Where(l => l.Ordering.Order.Length > 1 && l.Ordering.Cumulative()[^1] <= 1e-12).Select(l => $"'{l.Name}'").ToList();

@@ -53,8 +53,8 @@ internal sealed class CmiSampleAccumulator : IBatchAccumulator
     public int EntriesPerChannel(int groupId) => _entries[groupId];
 
     /// <summary>The kept maps of <paramref name="groupId"/>, laid out [samples × channels × entries].</summary>
-    public ReadOnlySpan<float> Maps(int groupId) => _maps.TryGetValue(groupId, out var maps)
-        ? maps.AsSpan(0, Count * _channels[groupId] * _entries[groupId]) : ReadOnlySpan<float>.Empty;
+    public ReadOnlyMemory<float> Maps(int groupId) => _maps.TryGetValue(groupId, out var maps)
+        ? maps.AsMemory(0, Count * _channels[groupId] * _entries[groupId]) : ReadOnlyMemory<float>.Empty;
 
     public void Add(IReadOnlyDictionary<string, Tensor> captured, IReadOnlyList<int> labels)
     {
