@@ -296,9 +296,11 @@ public class CmiMethodTests
         var details = Assert.IsType<CmiReport>(((IPruningMethod)method).Details);
         Assert.NotNull(details.Scale);
         Assert.Contains("scaled by", details.HowTargetMet);
-        // Each layer keeps ⌈scale · cutoff⌉ of its CMI order.
+        // Each layer keeps at least ⌈scale · cutoff⌉ of its CMI order, and no further channel fits the budget.
         foreach (var layer in details.Layers)
-            Assert.Equal(Math.Clamp((int)Math.Ceiling(details.Scale!.Value * layer.Cutoff - 1e-9), 1, layer.Channels), kept[layer.GroupId]);
+            Assert.True(kept[layer.GroupId] >= Math.Clamp((int)Math.Ceiling(details.Scale!.Value * layer.Cutoff - 1e-9), 1, layer.Channels));
+        foreach (var group in candidates.Where(g => kept[g.Id] < g.Size))
+            Assert.False(Budget.For(target, graph, candidates).Meets(new Dictionary<int, int>(kept) { [group.Id] = kept[group.Id] + 1 }));
     }
 
     [Fact]

@@ -72,9 +72,11 @@ public sealed class CmiMethod : IPruningMethod
             default:
                 var budget = Budget.For(target, graph, candidates);
                 (scale, kept) = ScaleCutoffs(candidates, layers, constraints, budget);
-                kept = WidthBudgetFill.Fill(candidates, kept, constraints, budget.Meets);
+                var (filled, added) = SpendTheRest(candidates, layers, constraints, budget, kept);
+                kept = WidthBudgetFill.Fill(candidates, filled, constraints, budget.Meets);
                 how = $"every layer's {CutoffName} cutoff scaled by {scale.Value.ToString("0.###", CultureInfo.InvariantCulture)} " +
-                      $"(the largest factor that keeps {target}; the cutoffs alone keep {Fraction(budget, layers, candidates, constraints)} of the {Budget.Describe(target.Kind)})";
+                      $"(the largest factor that keeps {target}; the cutoffs alone keep {Fraction(budget, layers, candidates, constraints)} of the {Budget.Describe(target.Kind)})" +
+                      (added > 0 ? $", then {added} channel(s) with the most CMI left added where the budget still allowed" : "");
                 break;
         }
 
@@ -130,6 +132,39 @@ public sealed class CmiMethod : IPruningMethod
             if (budget.Meets(At(mid))) low = mid; else high = mid;
         }
         return (low, At(low));
+    }
+
+    /// <summary>
+    /// Scaling moves every layer in steps of its cutoff, so the largest factor that fits can leave
+    /// much of the budget unspent (lenet5 at 50% of MACs: 39% kept, a 6-channel layer jumping
+    /// from 2 to 3). The rest goes one channel (one rounding step) at a time to the layer whose
+    /// next channels add the largest share of that layer's CMI, while the budget allows.
+    /// </summary>
+    private static (Dictionary<int, int> Kept, int Added) SpendTheRest(IReadOnlyList<ChannelGroup> candidates, IReadOnlyDictionary<int, CmiLayer> layers,
+        ConstraintsPolicy constraints, Budget budget, Dictionary<int, int> kept)
+    {
+        var result = new Dictionary<int, int>(kept);
+        var curves = candidates.ToDictionary(g => g.Id, g => layers[g.Id].Ordering.Cumulative());
+        var added = 0;
+        while (true)
+        {
+            (int Group, int Next, double Gain)? best = null;
+            foreach (var group in candidates)
+            {
+                var now = result[group.Id];
+                var next = constraints.Round(Math.Min(group.Size, now + 1), group);
+                if (next <= now) continue;
+                var curve = curves[group.Id];
+                var total = Math.Max(curve[^1], 1e-12);
+                var gain = (curve[next] - curve[now]) / total / (next - now);
+                if (best is { } b && gain <= b.Gain) continue;
+                var trial = new Dictionary<int, int>(result) { [group.Id] = next };
+                if (budget.Meets(trial)) best = (group.Id, next, gain);
+            }
+            if (best is not { } chosen) return (result, added);
+            added += chosen.Next - result[chosen.Group];
+            result[chosen.Group] = chosen.Next;
+        }
     }
 
     private static string Fraction(Budget budget, IReadOnlyDictionary<int, CmiLayer> layers, IReadOnlyList<ChannelGroup> candidates, ConstraintsPolicy constraints) =>
