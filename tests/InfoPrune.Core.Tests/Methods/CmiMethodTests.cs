@@ -296,9 +296,14 @@ public class CmiMethodTests
         var details = Assert.IsType<CmiReport>(((IPruningMethod)method).Details);
         Assert.NotNull(details.Scale);
         Assert.Contains("scaled by", details.HowTargetMet);
-        // Each layer keeps at least ⌈scale · cutoff⌉ of its CMI order, and no further channel fits the budget.
+        // Each layer keeps at least the fewest channels carrying scale × the CMI share of its cutoff.
         foreach (var layer in details.Layers)
-            Assert.True(kept[layer.GroupId] >= Math.Clamp((int)Math.Ceiling(details.Scale!.Value * layer.Cutoff - 1e-9), 1, layer.Channels));
+        {
+            var curve = layer.Cumulative;
+            var goal = Math.Min(1, details.Scale!.Value * curve[layer.Cutoff] / curve[^1]);
+            var fewest = Enumerable.Range(1, layer.Channels).First(k => k == layer.Channels || curve[k] >= goal * curve[^1] - 1e-4);
+            Assert.True(kept[layer.GroupId] >= Math.Min(fewest, layer.Channels) - 1, $"{layer.Name}: kept {kept[layer.GroupId]}, fewest {fewest}");
+        }
         foreach (var group in candidates.Where(g => kept[g.Id] < g.Size))
             Assert.False(Budget.For(target, graph, candidates).Meets(new Dictionary<int, int>(kept) { [group.Id] = kept[group.Id] + 1 }));
     }

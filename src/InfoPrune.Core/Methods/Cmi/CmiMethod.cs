@@ -14,7 +14,8 @@ namespace InfoPrune.Core.Methods.Cmi;
 /// visited before (compact) or of every layer on the way (full); a cutoff on each layer's
 /// cumulative CMI curve (Scree knee or X-means) decides how many stay. With <c>"target": "auto"</c>
 /// the cutoffs are the plan; a MACs or parameter budget scales every layer's cutoff by one factor
-/// until the plan fits; a ratio keeps that share of every layer, in CMI order.
+/// along its curve (the share of the layer's CMI kept) until the plan fits; a ratio keeps that
+/// share of every layer, in CMI order.
 /// </summary>
 public sealed class CmiMethod : IPruningMethod
 {
@@ -74,8 +75,9 @@ public sealed class CmiMethod : IPruningMethod
                 (scale, kept) = ScaleCutoffs(candidates, layers, constraints, budget);
                 var (filled, added) = SpendTheRest(candidates, layers, constraints, budget, kept);
                 kept = WidthBudgetFill.Fill(candidates, filled, constraints, budget.Meets);
-                how = $"every layer's {CutoffName} cutoff scaled by {scale.Value.ToString("0.###", CultureInfo.InvariantCulture)} " +
-                      $"(the largest factor that keeps {target}; the cutoffs alone keep {Fraction(budget, layers, candidates, constraints)} of the {Budget.Describe(target.Kind)})" +
+                how = $"every layer's {CutoffName} cutoff scaled by {scale.Value.ToString("0.###", CultureInfo.InvariantCulture)} along its cumulative CMI curve " +
+                      $"(each keeps the fewest channels carrying that multiple of the CMI share its cutoff keeps; the largest factor that keeps {target}; " +
+                      $"the cutoffs alone keep {Fraction(budget, layers, candidates, constraints)} of the {Budget.Describe(target.Kind)})" +
                       (added > 0 ? $", then {added} channel(s) with the most CMI left added where the budget still allowed" : "");
                 break;
         }
@@ -116,15 +118,18 @@ public sealed class CmiMethod : IPruningMethod
     }
 
     /// <summary>
-    /// The largest factor s such that every layer keeping ⌈s · cutoff⌉ channels (within the
-    /// constraints) meets the budget, by bisection; s = 0 (every layer at its minimum) when nothing fits.
+    /// The largest factor s such that every layer, moved along its cumulative CMI curve to keep
+    /// s times the share of its CMI its cutoff keeps (the fewest channels that carry it, within
+    /// the constraints), meets the budget; found by bisection. Scaling on the curve rather than
+    /// on channel counts keeps a layer whose knee comes at its first channel (lenet5's conv1: 1
+    /// of 6 channels, 61% of its CMI) from moving in steps of whole cutoffs.
     /// </summary>
     private static (double Scale, Dictionary<int, int> Kept) ScaleCutoffs(IReadOnlyList<ChannelGroup> candidates, IReadOnlyDictionary<int, CmiLayer> layers,
         ConstraintsPolicy constraints, Budget budget)
     {
-        Dictionary<int, int> At(double s) => candidates.ToDictionary(g => g.Id,
-            g => constraints.Round(Math.Min(g.Size, (int)Math.Ceiling(s * layers[g.Id].Cutoff - 1e-9)), g));
-        double low = 0, high = candidates.Count == 0 ? 1 : candidates.Max(g => (double)g.Size / Math.Max(1, layers[g.Id].Cutoff));
+        var curves = candidates.ToDictionary(g => g.Id, g => layers[g.Id].Ordering.Cumulative());
+        Dictionary<int, int> At(double s) => candidates.ToDictionary(g => g.Id, g => constraints.Round(KeptFor(curves[g.Id], layers[g.Id].Cutoff, s), g));
+        double low = 0, high = candidates.Count == 0 ? 1 : candidates.Max(g => 1 / Math.Max(Share(curves[g.Id], layers[g.Id].Cutoff), 1e-9));
         if (budget.Meets(At(high))) return (high, At(high));
         for (var step = 0; step < 50; step++)
         {
@@ -132,6 +137,20 @@ public sealed class CmiMethod : IPruningMethod
             if (budget.Meets(At(mid))) low = mid; else high = mid;
         }
         return (low, At(low));
+    }
+
+    /// <summary>The share of a layer's CMI its first <paramref name="cutoff"/> channels carry (1 for a flat curve, which has no knee).</summary>
+    private static double Share(double[] curve, int cutoff) => curve[^1] > 1e-12 ? Math.Clamp(curve[cutoff] / curve[^1], 0, 1) : 1;
+
+    /// <summary>The fewest channels whose CMI reaches <paramref name="scale"/> × the share the cutoff keeps (all when that is ≥ 1).</summary>
+    private static int KeptFor(double[] curve, int cutoff, double scale)
+    {
+        var channels = curve.Length - 1;
+        var goal = scale * Share(curve, cutoff);
+        if (goal >= 1 - 1e-12 || curve[^1] <= 1e-12) return channels;
+        for (var k = 1; k <= channels; k++)
+            if (curve[k] >= goal * curve[^1] - 1e-12) return k;
+        return channels;
     }
 
     /// <summary>
