@@ -93,12 +93,12 @@ JSON
 cmi='{ "name": "cmi" }'
 l1='{ "name": "l1" }'
 # Most important first (the machine is shared and slow): the equal-MACs comparison and the scoring cost.
+subset_files=("$sub/train-$subset-images.idx" "$sub/train-$subset-labels.idx")
+run "resnet20-cmi-macs0.5-sub$subset" resnet20 1 42 '{ "macs": 0.5 }' "$cmi" "${subset_files[@]}"
 for budget in 0.5 0.25; do
     run "lenet5-l1-macs$budget" lenet5 2 42 "{ \"macs\": $budget }" "$l1"
     run "lenet5-cmi-macs$budget" lenet5 2 42 "{ \"macs\": $budget }" "$cmi"
 done
-subset_files=("$sub/train-$subset-images.idx" "$sub/train-$subset-labels.idx")
-run "resnet20-cmi-macs0.5-sub$subset" resnet20 1 42 '{ "macs": 0.5 }' "$cmi" "${subset_files[@]}"
 run "resnet20-l1-macs0.5-sub$subset" resnet20 1 42 '{ "macs": 0.5 }' "$l1" "${subset_files[@]}"
 run lenet5-cmi-auto-bidirectional-scree-compact lenet5 "$claim_epochs" 42 '"auto"' '{ "name": "cmi" }'
 run lenet5-cmi-auto-forward-scree-compact lenet5 "$claim_epochs" 42 '"auto"' '{ "name": "cmi", "order": "forward" }'
