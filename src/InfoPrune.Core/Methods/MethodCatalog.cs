@@ -24,6 +24,7 @@ public static class MethodCatalog
         InformationMeasureMethod.JsSeparationDefinition,
         InformationMeasureMethod.LabeledMiDefinition,
         HybridMethod.Definition,
+        Mipp.MippMethod.Definition,
     ];
 
     private static readonly Dictionary<string, MethodDefinition> ByName = Index(Registered);
