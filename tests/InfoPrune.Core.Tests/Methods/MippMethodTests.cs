@@ -14,8 +14,6 @@ namespace InfoPrune.Core.Tests.Methods;
 
 public class MippMethodTests
 {
-    // Toy predictors are tiny: one thread avoids the cost of waking others on every step.
-    static MippMethodTests() => torch.set_num_threads(1);
 
     /// <summary>Small predictors and enough retraining for toy nets; the defaults are sized for real layers.</summary>
     private static readonly MippParameters Quick = new()
@@ -57,7 +55,8 @@ public class MippMethodTests
         var accumulators = method.Accumulators(graph);
         using (var executor = GraphExecutor.Create(model, torch.CPU))
             CalibrationPass.Stream(executor, data.Batches(100), accumulators);
-        return (graph, new MethodContext { Seed = seed, Accumulators = accumulators, Progress = progress });
+        // One thread: toy predictors are tiny, and a fixed thread count keeps float sums (and plans) reproducible.
+        return (graph, new MethodContext { Seed = seed, Accumulators = accumulators, Progress = progress, Threads = 1 });
     }
 
     private static GroupDecision Hidden(PruningPlan plan) => Assert.Single(plan.Decisions.Values);
@@ -77,8 +76,8 @@ public class MippMethodTests
 
     [Theory]
     [InlineData(0.5)]
-    [InlineData(0.999)]
-    public void AUnitThatAloneCarriesTheDownstreamSignalIsKeptEvenAtHighConfidence(double alpha)
+    [InlineData(0.95)]
+    public void AUnitThatAloneCarriesTheDownstreamSignalIsKept(double alpha)
     {
         var method = new MippMethod(Quick with { Alpha = alpha });
         var (graph, context) = Measured(DuplicateAndCarriers(), UniformData(400, 4, 3), method);

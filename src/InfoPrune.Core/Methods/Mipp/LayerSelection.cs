@@ -62,41 +62,57 @@ internal static class LayerSelection
     public static FittedLayer? Fit(float[] x, int units, float[] y, int targets, MippParameters parameters, int seed, CancellationToken cancellation)
     {
         var samples = x.Length / units;
+        var (xs, _) = Standardise(x, units);
+        var (ys, varying) = Standardise(y, targets);
+        if (varying.Length == 0) return null;
+        ys = Columns(ys, targets, varying);
+        var width = varying.Length;
+
+        // Each repeat holds out its own quarter of the sample (shifted folds of one seeded
+        // permutation) and trains on the rest, so the repeats' losses vary as estimates do.
         var random = new Random(seed);
         var permutation = Enumerable.Range(0, samples).OrderBy(_ => random.Next()).ToArray();
+        var repeats = parameters.Repeats;
         var held = samples < 8 ? samples : Math.Max(4, samples / 4);
-        var evalRows = permutation.Take(held).ToArray();
-        var trainRows = samples < 8 ? evalRows : permutation.Skip(held).ToArray();
-
-        var (xTrain, xEval, _) = Standardise(x, units, trainRows, evalRows);
-        var (yTrain, yEval, varying) = Standardise(y, targets, trainRows, evalRows);
-        if (varying.Length == 0) return null;
-        using var outer = NewDisposeScope();
-        var trainY = torch.tensor(Columns(yTrain, targets, varying), new long[] { trainRows.Length, varying.Length });
-        var evalY = torch.tensor(Columns(yEval, targets, varying), new long[] { evalRows.Length, varying.Length });
-        var trainX = torch.tensor(xTrain, new long[] { trainRows.Length, units });
-        var evalX = torch.tensor(xEval, new long[] { evalRows.Length, units });
-
-        // MI ordering: one small predictor per unit, all trained at once; the highest held-out loss is the least information.
-        int[] order;
-        using (var single = new PredictorEnsemble(units, 1, new[] { OrderingHidden }, varying.Length, seed + 1))
+        var evalRows = new int[repeats][];
+        var trainRows = new int[repeats][];
+        for (var r = 0; r < repeats; r++)
         {
-            single.Train(trainX.t().unsqueeze(2), trainY, parameters.OrderingSteps, parameters.BatchSize, parameters.LearningRate * 10,
-                new Random(seed + 2), cancellation);
-            var losses = single.Loss(evalX.t().unsqueeze(2), evalY);
+            var offset = (int)((long)r * samples / repeats);
+            var fold = Enumerable.Range(0, held).Select(i => permutation[(offset + i) % samples]).ToArray();
+            evalRows[r] = fold;
+            var inFold = fold.ToHashSet();
+            trainRows[r] = samples < 8 ? fold : permutation.Where(i => !inFold.Contains(i)).ToArray();
+        }
+        var trainCount = trainRows[0].Length;
+        using var outer = NewDisposeScope();
+        Tensor Stack(float[] values, int columns, int[][] rows, int count) =>
+            torch.tensor(Gather(values, columns, rows), new long[] { repeats, count, columns });
+        var trainX = Stack(xs, units, trainRows, trainCount);
+        var trainY = Stack(ys, width, trainRows, trainCount);
+        var evalX = Stack(xs, units, evalRows, held);
+        var evalY = Stack(ys, width, evalRows, held);
+
+        // MI ordering: one small predictor per unit (on the first repeat's split), all trained at
+        // once; the highest held-out loss is the least information.
+        int[] order;
+        using (var single = new PredictorEnsemble(units, 1, new[] { OrderingHidden }, width, seed + 1))
+        {
+            single.Train(trainX[0].t().unsqueeze(2), trainY.narrow(0, 0, 1), parameters.OrderingSteps, parameters.BatchSize,
+                parameters.LearningRate * 10, new Random(seed + 2), cancellation);
+            var losses = single.Loss(evalX[0].t().unsqueeze(2), evalY.narrow(0, 0, 1));
             order = Enumerable.Range(0, units).OrderByDescending(u => losses[u]).ThenBy(u => u).ToArray();
         }
 
-        using var full = new PredictorEnsemble(parameters.Repeats, units, parameters.Hidden, varying.Length, seed + 3);
-        full.Train(trainX.unsqueeze(0), trainY, parameters.FitSteps, parameters.BatchSize, parameters.LearningRate, new Random(seed + 4), cancellation);
-        var fitLoss = full.Loss(evalX.unsqueeze(0), evalY);
-        var fitted = new FittedLayer
+        using var full = new PredictorEnsemble(repeats, units, parameters.Hidden, width, seed + 3);
+        full.Train(trainX, trainY, parameters.FitSteps, parameters.BatchSize, parameters.LearningRate, new Random(seed + 4), cancellation);
+        var fitLoss = full.Loss(evalX, evalY);
+        return new FittedLayer
         {
             TrainX = trainX.DetachFromDisposeScope(), TrainY = trainY.DetachFromDisposeScope(),
             EvalX = evalX.DetachFromDisposeScope(), EvalY = evalY.DetachFromDisposeScope(),
-            Order = order, Fit = full.Snapshot(), FitLoss = fitLoss, Units = units, Targets = varying.Length,
+            Order = order, Fit = full.Snapshot(), FitLoss = fitLoss, Units = units, Targets = width,
         };
-        return fitted;
     }
 
     /// <summary>
@@ -128,8 +144,8 @@ internal static class LayerSelection
             mask[unit] = 0;
             using var scope = NewDisposeScope();
             var maskTensor = torch.tensor(mask);
-            var trainX = fitted.TrainX.mul(maskTensor).unsqueeze(0);
-            var evalX = fitted.EvalX.mul(maskTensor).unsqueeze(0);
+            var trainX = fitted.TrainX.mul(maskTensor);
+            var evalX = fitted.EvalX.mul(maskTensor);
             var snapshot = full.Snapshot();
             double[] current = baseline;
             bool Recovered()
@@ -178,28 +194,39 @@ internal static class LayerSelection
     }
 
     /// <summary>
-    /// Columns standardised with the training rows' mean and deviation; a column constant on the
-    /// training rows becomes 0 (it carries nothing) and is left out of <c>Varying</c>.
+    /// Columns standardised to mean 0 and deviation 1 over the sample; a constant column becomes 0
+    /// (it carries nothing) and is left out of <c>Varying</c>.
     /// </summary>
-    private static (float[] Train, float[] Eval, int[] Varying) Standardise(float[] values, int width, int[] trainRows, int[] evalRows)
+    private static (float[] Values, int[] Varying) Standardise(float[] values, int width)
     {
+        var rows = values.Length / width;
         var mean = new double[width];
         var deviation = new double[width];
-        foreach (var row in trainRows)
+        for (var row = 0; row < rows; row++)
             for (var c = 0; c < width; c++) mean[c] += values[row * width + c];
-        for (var c = 0; c < width; c++) mean[c] /= trainRows.Length;
-        foreach (var row in trainRows)
+        for (var c = 0; c < width; c++) mean[c] /= rows;
+        for (var row = 0; row < rows; row++)
             for (var c = 0; c < width; c++) { var d = values[row * width + c] - mean[c]; deviation[c] += d * d; }
-        for (var c = 0; c < width; c++) deviation[c] = Math.Sqrt(deviation[c] / trainRows.Length);
+        for (var c = 0; c < width; c++) deviation[c] = Math.Sqrt(deviation[c] / rows);
         var varying = Enumerable.Range(0, width).Where(c => deviation[c] > 1e-6 * Math.Max(1, Math.Abs(mean[c]))).ToArray();
-        float[] Scale(int[] rows)
-        {
-            var result = new float[rows.Length * width];
-            for (var i = 0; i < rows.Length; i++)
-                foreach (var c in varying) result[i * width + c] = (float)((values[rows[i] * width + c] - mean[c]) / deviation[c]);
-            return result;
-        }
-        return (Scale(trainRows), Scale(evalRows), varying);
+        var result = new float[values.Length];
+        for (var row = 0; row < rows; row++)
+            foreach (var c in varying) result[row * width + c] = (float)((values[row * width + c] - mean[c]) / deviation[c]);
+        return (result, varying);
+    }
+
+    /// <summary>The rows of every repeat, one after the other: [repeats × rows × width].</summary>
+    private static float[] Gather(float[] values, int width, int[][] rows)
+    {
+        var result = new float[rows.Sum(r => r.Length) * width];
+        var at = 0;
+        foreach (var set in rows)
+            foreach (var row in set)
+            {
+                Array.Copy(values, row * width, result, at, width);
+                at += width;
+            }
+        return result;
     }
 
     private static float[] Columns(float[] rows, int width, int[] columns)

@@ -21,7 +21,7 @@ public sealed class MippMethod : IPruningMethod
     private const int MinimumSamples = 16;
 
     /// <summary>Plans tried at most while searching α for a budget.</summary>
-    private const int SearchTries = 7;
+    private const int SearchTries = 5;
 
     public MippMethod(MippParameters? parameters = null) => Parameters = parameters ?? new MippParameters();
 
@@ -61,6 +61,9 @@ public sealed class MippMethod : IPruningMethod
             throw new InfoPruneException(MippCodes.NothingToPrune,
                 "mipp found no prunable channel group whose activations it can read (all are frozen, excluded, or have no traced value)");
 
+        // libtorch's thread count is per calling thread (OpenMP): set it where the predictors train,
+        // so the same seed and thread count give the same floating-point sums, hence the same plan.
+        if (context.Threads is { } threads) Execution.DeviceChoice.UseThreads(threads);
         using var fits = new FitCache();
         if (target.Kind == TargetKind.Auto)
             return Finish(Run(graph, sample, candidates, Parameters.Alpha, constraints, context, fits), Parameters.Alpha, null);

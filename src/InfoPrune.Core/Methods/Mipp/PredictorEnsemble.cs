@@ -57,7 +57,7 @@ internal sealed class PredictorEnsemble : IDisposable
         return h;
     }
 
-    /// <summary>Mean squared error per member on all of <paramref name="x"/> [members or 1, N, in] against <paramref name="y"/> [N, out].</summary>
+    /// <summary>Mean squared error per member on all of <paramref name="x"/> [members or 1, N, in] against <paramref name="y"/> [members or 1, N, out].</summary>
     public double[] Loss(Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
@@ -67,26 +67,29 @@ internal sealed class PredictorEnsemble : IDisposable
     }
 
     /// <summary>
-    /// Adam on mini-batches of <paramref name="x"/> [members or 1, N, in] against <paramref name="y"/> [N, out],
-    /// for at most <paramref name="steps"/> steps; every <paramref name="checkEvery"/> steps
-    /// <paramref name="done"/> may end training early (a recovered loss needs no more steps).
+    /// Adam on mini-batches of <paramref name="x"/> [members or 1, N, in] against <paramref name="y"/>
+    /// [members or 1, N, out], for at most <paramref name="steps"/> steps; every
+    /// <paramref name="checkEvery"/> steps <paramref name="done"/> may end training early (a
+    /// recovered loss needs no more steps). When both hold one set of rows per member, each member
+    /// draws its own mini-batches from its own rows; otherwise all draw the same rows.
     /// </summary>
     /// <returns>The steps taken.</returns>
     public int Train(Tensor x, Tensor y, int steps, int batchSize, double learningRate, Random batches,
         CancellationToken cancellation, int checkEvery = 0, Func<bool>? done = null)
     {
-        var samples = (int)y.shape[0];
+        var samples = (int)y.shape[1];
         var batch = Math.Min(batchSize, samples);
+        var perMember = x.shape[0] == Members && y.shape[0] == Members && Members > 1;
         using var optimizer = optim.Adam(_weights.Concat(_biases), learningRate);
-        var indices = new long[batch];
+        var indices = new long[(perMember ? Members : 1) * batch];
         for (var step = 1; step <= steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
             using (NewDisposeScope())
             {
-                for (var i = 0; i < batch; i++) indices[i] = batches.Next(samples);
+                for (var i = 0; i < indices.Length; i++) indices[i] = batches.Next(samples) + (perMember ? i / batch * (long)samples : 0);
                 var index = torch.tensor(indices);
-                var loss = Forward(x.index_select(1, index)).sub(y.index_select(0, index)).square().mean(new long[] { 1, 2 }).sum();
+                var loss = Forward(Rows(x, index, batch)).sub(Rows(y, index, batch)).square().mean(new long[] { 1, 2 }).sum();
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -95,6 +98,12 @@ internal sealed class PredictorEnsemble : IDisposable
         }
         return steps;
     }
+
+    /// <summary>The mini-batch rows of <paramref name="t"/>: shared rows from a [1, N, …] tensor, or each member's own (flat indices into [members·N, …]).</summary>
+    private static Tensor Rows(Tensor t, Tensor index, int batch) =>
+        t.shape[0] == 1 || index.shape[0] == batch
+            ? t.index_select(1, index.narrow(0, 0, batch))
+            : t.reshape(t.shape[0] * t.shape[1], t.shape[2]).index_select(0, index).reshape(t.shape[0], batch, t.shape[2]);
 
     /// <summary>A copy of every weight, to return to with <see cref="Restore"/>.</summary>
     public Tensor[] Snapshot()
