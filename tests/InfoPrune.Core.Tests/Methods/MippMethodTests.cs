@@ -39,12 +39,12 @@ public class MippMethodTests
         .Node("Gemm", ["h", "w2", "b2"], ["logits"], ("transB", 1L))
         .Build();
 
-    private static InMemoryData UniformData(int count, int width, int classes, int seed = 11)
+    private static InMemoryData UniformData(int count, int width, int classes, int seed = 11, int[]? shape = null)
     {
         var random = new Random(seed);
         var images = new float[count * width];
         for (var i = 0; i < images.Length; i++) images[i] = (float)random.NextDouble();
-        return new InMemoryData(images, Enumerable.Range(0, count).Select(i => (long)(i % classes)).ToArray(), [width]);
+        return new InMemoryData(images, Enumerable.Range(0, count).Select(i => (long)(i % classes)).ToArray(), shape ?? [width]);
     }
 
     /// <summary>The calibration pass with the method's own accumulators, as the loop runs it.</summary>
@@ -189,6 +189,29 @@ public class MippMethodTests
 
         Assert.False(plan.Decisions.ContainsKey(first.Id));
         Assert.All(plan.Decisions.Values, d => Assert.True(d.Kept >= 4, $"group {d.GroupId} kept {d.Kept}"));
+    }
+
+    /// <summary>Networks the method was not written against: Inception-style concat branches, MobileNet-style depthwise convolutions.</summary>
+    [Theory]
+    [InlineData("inception.onnx")]
+    [InlineData("mobilenet.onnx")]
+    public void UnseenConcatAndDepthwiseNetworksPlanToAValidModelThatRuns(string file)
+    {
+        var model = OnnxModel.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", file));
+        var method = new MippMethod(Quick with { FitSteps = 40, RetrainSteps = 5, OrderingSteps = 10, Samples = 64, Alpha = 0.95 });
+        var (graph, context) = Measured(model, UniformData(64, 784, 10, shape: [1, 28, 28]), method);
+
+        var plan = method.Plan(graph, context, TargetPolicy.Auto, ConstraintsPolicy.Default with { RoundTo = 1 });
+
+        plan.Validate(graph);
+        Assert.NotEmpty(plan.Decisions);
+        Assert.All(plan.Decisions.Values, d => Assert.StartsWith("mipp α 0.95", d.Reason));
+        var pruned = Surgery.Apply(graph, plan);
+        using var executor = GraphExecutor.Create(pruned, torch.CPU);
+        using var noGrad = torch.no_grad();
+        using var logits = executor.Forward(torch.rand(3, 1, 28, 28));
+        Assert.Equal(new long[] { 3, 10 }, logits.shape);
+        Assert.True(new CostModel(DependencyGraph.Analyze(pruned)).OriginalParams <= new CostModel(graph).OriginalParams);
     }
 
     [Fact]
