@@ -23,6 +23,9 @@ public sealed class MippMethod : IPruningMethod
     /// <summary>Plans tried at most while searching α for a budget.</summary>
     private const int SearchTries = 5;
 
+    /// <summary>A plan that meets the budget and keeps at least this share of it ends the α search.</summary>
+    private const double CloseEnough = 0.9;
+
     public MippMethod(MippParameters? parameters = null) => Parameters = parameters ?? new MippParameters();
 
     internal static MethodDefinition Definition { get; } = new("mipp", "Methods/Mipp/mipp.schema.json", MippParameters.Parse,
@@ -83,6 +86,8 @@ public sealed class MippMethod : IPruningMethod
             if (budget.Meets(kept))
             {
                 if (best is null || alpha < best.Value.Alpha) best = (alpha, outcomes);
+                // Within a tenth of the budget is as close as α's steps usefully get; each further plan costs as much as this one.
+                if (measure >= CloseEnough * budget.Goal) break;
                 high = logit;
             }
             else
@@ -96,16 +101,18 @@ public sealed class MippMethod : IPruningMethod
         var search = $"α searched for {target}: " + string.Join(", ", tries.Select(t =>
             $"{t.Alpha.ToString("0.####", CultureInfo.InvariantCulture)} → {t.Fraction.ToString("0.###", CultureInfo.InvariantCulture)}"))
             + (best is null ? "; no α met the budget, the strictest is used" : "");
-        return Finish(chosen.Outcomes, chosen.Alpha, search);
+        var filled = best is null ? null : FillBudget(chosen.Outcomes, candidates, budget, constraints);
+        return Finish(chosen.Outcomes, chosen.Alpha, search, filled);
 
-        PruningPlan Finish(Dictionary<int, LayerOutcome> outcomes, double alpha, string? searchNote)
+        PruningPlan Finish(Dictionary<int, LayerOutcome> outcomes, double alpha, string? searchNote, Dictionary<int, int>? counts = null)
         {
             ChosenAlpha = alpha;
             LastOutcomes = outcomes;
             var decisions = candidates.Select(g =>
             {
                 var outcome = outcomes[g.Id];
-                var keep = RoundUp(outcome, constraints.Round(outcome.Keep.Length, g), g.Size);
+                var count = counts?.GetValueOrDefault(g.Id, outcome.Keep.Length) ?? outcome.Keep.Length;
+                var keep = RoundUp(outcome, constraints.Round(count, g), g.Size);
                 return new GroupDecision(g.Id, keep, Reason(outcome, keep.Length, g.Size, alpha, searchNote));
             });
             return new PruningPlan(decisions);
@@ -165,6 +172,36 @@ public sealed class MippMethod : IPruningMethod
         new(Enumerable.Range(0, Math.Max(1, minimum)).ToArray(), Enumerable.Range(Math.Max(1, minimum), group.Size - Math.Max(1, minimum)).ToArray(),
             Array.Empty<double>(), Array.Empty<double>(), 0, 0, 0, Enumerable.Range(0, group.Size).ToArray());
 
+    /// <summary>
+    /// Kept counts that use what the budget leaves after the plan at the chosen α: α moves the
+    /// test for every layer at once, and the removals cascade (each compares with a baseline that
+    /// already lacks the units removed before), so the nearest α that meets a budget can undershoot
+    /// it by far. Removed units come back one at a time, the one whose removal raised the loss most
+    /// first (over all layers), as long as the budget still holds; a layer whose next unit does not
+    /// fit takes no more.
+    /// </summary>
+    private static Dictionary<int, int> FillBudget(Dictionary<int, LayerOutcome> outcomes, ChannelGroup[] candidates, Budget budget,
+        ConstraintsPolicy constraints)
+    {
+        var counts = outcomes.ToDictionary(o => o.Key, o => o.Value.Keep.Length);
+        var next = outcomes.ToDictionary(o => o.Key, o => o.Value.Removed.Length - 1); // last removed comes back first
+        var groups = candidates.ToDictionary(g => g.Id);
+        Dictionary<int, int> Rounded(Dictionary<int, int> c) => c.ToDictionary(e => e.Key, e => constraints.Round(e.Value, groups[e.Key]));
+        while (true)
+        {
+            var open = next.Where(n => n.Value >= 0).Select(n => n.Key).ToArray();
+            if (open.Length == 0) return counts;
+            var id = open.OrderByDescending(g => outcomes[g].RemovedIncrease[next[g]]).ThenBy(g => g).First();
+            var tentative = new Dictionary<int, int>(counts) { [id] = counts[id] + 1 };
+            if (budget.Meets(Rounded(tentative)))
+            {
+                counts = tentative;
+                next[id]--;
+            }
+            else next[id] = -1;
+        }
+    }
+
     /// <summary>The kept units, plus the last-removed (most informative of the removed) until <paramref name="count"/> are kept.</summary>
     private static int[] RoundUp(LayerOutcome outcome, int count, int size)
     {
@@ -187,7 +224,7 @@ public sealed class MippMethod : IPruningMethod
             (outcome.KeptIncrease.Length > 0 ? $" (mean loss change +{F(outcome.KeptIncrease.Average())})" : "") +
             (outcome.Untested > 0 ? $", {outcome.Untested} kept untested (most informative, or the layer at its minimum)" : "") +
             $"; held-out reconstruction loss {F(outcome.FitLoss)} with every unit, {F(outcome.FinalLoss)} with the kept ones" +
-            (kept > outcome.Keep.Length ? $"; {kept - outcome.Keep.Length} added back by roundTo" : "");
+            (kept > outcome.Keep.Length ? $"; {kept - outcome.Keep.Length} removed units added back (to fill the budget or by roundTo)" : "");
         return search is null ? text : text + "; " + search;
     }
 
