@@ -11,7 +11,7 @@
 #
 # Recipe: Adam 0.001, cosine, batch 128, seed 42, 512 calibration samples, --no-latency.
 # Environment: THREADS (1: the machine is shared; a busy machine makes 2 threads slower than 1),
-# ONLY ("timing curve macs", the parts to run), RESUME (0).
+# ONLY ("timing curve macs", the parts to run), MACS_MODELS ("lenet5 resnet20 resnet20_bn"), RESUME (0).
 #
 #   bench/mipp/run-mipp.sh && python3 bench/mipp/summarize.py
 set -euo pipefail
@@ -20,6 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 threads="${THREADS:-1}"
 only="${ONLY:-timing curve macs}"
+macs_models="${MACS_MODELS:-lenet5 resnet20 resnet20_bn}"
 resume="${RESUME:-0}"
 data=/usr/share/datasets/fashion-mnist
 models=/work/shared/models
@@ -104,7 +105,7 @@ if [[ " $only " == *" curve "* ]]; then
     done
 fi
 if [[ " $only " == *" macs "* ]]; then
-    for model in lenet5 resnet20 resnet20_bn; do
+    for model in $macs_models; do
         run "$model" l1 '{"macs": 0.25}' 2 "macs-$model-l1-0.25"
         run "$model" mipp '{"macs": 0.25}' 2 "macs-$model-mipp-0.25"
     done

@@ -101,7 +101,8 @@ public sealed class MippMethod : IPruningMethod
         var search = $"α searched for {target}: " + string.Join(", ", tries.Select(t =>
             $"{t.Alpha.ToString("0.####", CultureInfo.InvariantCulture)} → {t.Fraction.ToString("0.###", CultureInfo.InvariantCulture)}"))
             + (best is null ? "; no α met the budget, the strictest is used" : "");
-        var filled = best is null ? null : FillBudget(chosen.Outcomes, candidates, budget, constraints);
+        var filled = best is null ? null
+            : FillBudget(chosen.Outcomes, strictest is { } below && below.Alpha < chosen.Alpha ? below.Outcomes : null, candidates, budget, constraints);
         return Finish(chosen.Outcomes, chosen.Alpha, search, filled);
 
         PruningPlan Finish(Dictionary<int, LayerOutcome> outcomes, double alpha, string? searchNote, Dictionary<int, int>? counts = null)
@@ -176,30 +177,30 @@ public sealed class MippMethod : IPruningMethod
     /// Kept counts that use what the budget leaves after the plan at the chosen α: α moves the
     /// test for every layer at once, and the removals cascade (each compares with a baseline that
     /// already lacks the units removed before), so the nearest α that meets a budget can undershoot
-    /// it by far. Removed units come back one at a time, the one whose removal raised the loss most
-    /// first (over all layers), as long as the budget still holds; a layer whose next unit does not
-    /// fit takes no more.
+    /// it by far. Each layer's count moves from the meeting plan's (<paramref name="meeting"/>)
+    /// towards the nearest α that did not meet the budget (<paramref name="missing"/>; every unit
+    /// when none was tried), by the same share for all layers, as far as the budget allows: the
+    /// layer shape between the two α.
     /// </summary>
-    private static Dictionary<int, int> FillBudget(Dictionary<int, LayerOutcome> outcomes, ChannelGroup[] candidates, Budget budget,
-        ConstraintsPolicy constraints)
+    private static Dictionary<int, int> FillBudget(Dictionary<int, LayerOutcome> meeting, Dictionary<int, LayerOutcome>? missing,
+        ChannelGroup[] candidates, Budget budget, ConstraintsPolicy constraints)
     {
-        var counts = outcomes.ToDictionary(o => o.Key, o => o.Value.Keep.Length);
-        var next = outcomes.ToDictionary(o => o.Key, o => o.Value.Removed.Length - 1); // last removed comes back first
         var groups = candidates.ToDictionary(g => g.Id);
-        Dictionary<int, int> Rounded(Dictionary<int, int> c) => c.ToDictionary(e => e.Key, e => constraints.Round(e.Value, groups[e.Key]));
-        while (true)
+        Dictionary<int, int> At(double share) => meeting.ToDictionary(o => o.Key, o =>
         {
-            var open = next.Where(n => n.Value >= 0).Select(n => n.Key).ToArray();
-            if (open.Length == 0) return counts;
-            var id = open.OrderByDescending(g => outcomes[g].RemovedIncrease[next[g]]).ThenBy(g => g).First();
-            var tentative = new Dictionary<int, int>(counts) { [id] = counts[id] + 1 };
-            if (budget.Meets(Rounded(tentative)))
-            {
-                counts = tentative;
-                next[id]--;
-            }
-            else next[id] = -1;
+            var low = o.Value.Keep.Length;
+            var high = Math.Max(low, missing?[o.Key].Keep.Length ?? groups[o.Key].Size);
+            return low + (int)Math.Floor(share * (high - low) + 1e-9);
+        });
+        bool Fits(Dictionary<int, int> counts) => budget.Meets(counts.ToDictionary(e => e.Key, e => constraints.Round(e.Value, groups[e.Key])));
+        double fits = 0, fails = 1;
+        if (Fits(At(1))) return At(1);
+        for (var i = 0; i < 30; i++)
+        {
+            var mid = (fits + fails) / 2;
+            if (Fits(At(mid))) fits = mid; else fails = mid;
         }
+        return At(fits);
     }
 
     /// <summary>The kept units, plus the last-removed (most informative of the removed) until <paramref name="count"/> are kept.</summary>
