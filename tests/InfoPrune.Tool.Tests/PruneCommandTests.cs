@@ -107,6 +107,33 @@ public class PruneCommandTests
         InfoPrune.Core.Graph.DependencyGraph.Analyze(OnnxModel.Load(model)).Groups.GroupBy(g => g.Name).ToDictionary(g => g.Key, g => g.First().Size);
 
     [Fact]
+    public void MippWithAnAutoTargetPrunesEndToEndAndReportsEachLayersRatioWithAlphaAndEvidence()
+    {
+        // Small predictors: the defaults are sized for real layers, the test only needs the loop.
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0, method: "mipp",
+            methodOptions: ", \"hidden\": [32, 32], \"fitSteps\": 60, \"retrainSteps\": 10, \"samples\": 256");
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"target\": { \"macs\": 0.5 }", "\"target\": \"auto\""));
+        var output = Path.Combine(folder, "out.onnx");
+
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("mipp", OnnxModel.Load(output).Metadata["infoprune.method"]);
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var root = report.RootElement;
+        Assert.Equal("auto", root.GetProperty("target").GetString());
+        var groups = root.GetProperty("groups").EnumerateArray().Where(g => g.GetProperty("prunable").GetBoolean()).ToArray();
+        Assert.Equal(4, groups.Length);
+        Assert.All(groups, g =>
+        {
+            Assert.InRange(g.GetProperty("channelsAfter").GetInt32(), 1, g.GetProperty("channelsBefore").GetInt32());
+            Assert.Matches(@"^mipp α 0\.9: kept \d+ of \d+ .*held-out reconstruction loss", g.GetProperty("why").GetString());
+        });
+        Assert.True(root.GetProperty("after").GetProperty("parameters").GetInt64() < root.GetProperty("before").GetProperty("parameters").GetInt64());
+        Assert.Equal(DependencyGraphWidths(output)[groups[0].GetProperty("name").GetString()!], groups[0].GetProperty("channelsAfter").GetInt32());
+    }
+
+    [Fact]
     public void UnreachableMinAccuracyFailsWithBothNumbersAndWritesNoModel()
     {
         var (folder, policy) = Setup("""{ "minAccuracy": 0.999 }""", epochs: 0);

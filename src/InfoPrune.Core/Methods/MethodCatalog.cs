@@ -25,6 +25,7 @@ public static class MethodCatalog
         InformationMeasureMethod.LabeledMiDefinition,
         HybridMethod.Definition,
         Cmi.CmiMethod.Definition,
+        Mipp.MippMethod.Definition,
     ];
 
     private static readonly Dictionary<string, MethodDefinition> ByName = Index(Registered);

@@ -99,7 +99,11 @@ public class PolicySchemaAgreementTests
 
     [Theory]
     [InlineData("l1 with a quantizer", """{"name": "l1", "quantizer": {"bits": 1}}""")]
-    [InlineData("a method this build cannot run", """{"name": "mipp"}""")]
+    [InlineData("a method this build cannot run", """{"name": "ib-gates"}""")]
+    [InlineData("mipp with alpha 1", """{"name": "mipp", "alpha": 1}""")]
+    [InlineData("mipp with one repeat", """{"name": "mipp", "repeats": 1}""")]
+    [InlineData("mipp with an empty hidden list", """{"name": "mipp", "hidden": []}""")]
+    [InlineData("mipp with max collapse", """{"name": "mipp", "collapse": "max"}""")]
     [InlineData("hybrid with one split value", """{"name": "hybrid", "split": [1]}""")]
     [InlineData("unknown measure in hybrid", """{"name": "hybrid", "deep": "kl"}""")]
     [InlineData("quantizer with three bits", """{"name": "entropy", "quantizer": {"bits": 3}}""")]

@@ -255,6 +255,7 @@ public class ValidPolicyTests
     [InlineData("labeled-mi", typeof(InformationMeasureParameters))]
     [InlineData("hybrid", typeof(HybridParameters))]
     [InlineData("cmi", typeof(InfoPrune.Core.Methods.Cmi.CmiParameters))]
+    [InlineData("mipp", typeof(InfoPrune.Core.Methods.Mipp.MippParameters))]
     public void EveryRegisteredMethodParsesToItsParameterRecord(string name, Type parametersType)
     {
         var policy = ParseValid(WithMethod($"{{\"name\": \"{name}\"}}"));
@@ -267,12 +268,29 @@ public class ValidPolicyTests
     public void CatalogNamesExactlyTheMethodsThisBuildRuns()
     {
         Assert.Equal(
-            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid", "cmi"],
+            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid", "cmi", "mipp"],
             MethodCatalog.Names);
     }
 
+    [Fact]
+    public void MippReadsEveryParameterAndAcceptsTheAutoTarget()
+    {
+        var json = WithMethod("""{"name": "mipp", "alpha": 0.97, "repeats": 5, "hidden": [64], "fitSteps": 50, "retrainSteps": 7, "orderingSteps": 9, "stopAfterKept": 0, "samples": 300, "batchSize": 32, "learningRate": 0.01, "collapse": "std"}""");
+        json = json.Replace("\"target\": {\"ratio\": 0.5}", "\"target\": \"auto\"", StringComparison.Ordinal);
+
+        var policy = ParseValid(json);
+
+        var parameters = Assert.IsType<InfoPrune.Core.Methods.Mipp.MippParameters>(policy.Method.Parameters);
+        Assert.Equal(TargetKind.Auto, policy.Target.Kind);
+        Assert.Equal(0.97, parameters.Alpha);
+        Assert.Equal(5, parameters.Repeats);
+        Assert.Equal(new[] { 64 }, parameters.Hidden);
+        Assert.Equal((50, 7, 9, 0, 300, 32), (parameters.FitSteps, parameters.RetrainSteps, parameters.OrderingSteps, parameters.StopAfterKept, parameters.Samples, parameters.BatchSize));
+        Assert.Equal(0.01, parameters.LearningRate);
+        Assert.Equal(InfoPrune.Core.Information.ChannelCollapseMode.StandardDeviation, parameters.Collapse);
+    }
+
     [Theory]
-    [InlineData("mipp")]
     [InlineData("ib-gates")]
     public void AMethodNothingCanRunIsRefusedWhenThePolicyIsRead(string name)
     {
