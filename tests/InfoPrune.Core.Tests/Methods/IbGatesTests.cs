@@ -8,6 +8,7 @@ using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 using InfoPrune.Core.Tests.Support;
 using InfoPrune.Core.Tests.Training;
+using InfoPrune.Tests.Support;
 using InfoPrune.Core.Training;
 using InfoPrune.Core.Validation;
 using TorchSharp;
@@ -278,6 +279,38 @@ public class IbGatesTests
         // Under the budget, the plan cut something and says where.
         Assert.Contains(first.Plan.Decisions.Values, d => d.Kept < first.Graph.Groups[d.GroupId].Size);
         Assert.NotNull(first.Method.ScoreReport!.Threshold);
+    }
+
+    [Theory]
+    [InlineData("inception.onnx")]
+    [InlineData("mobilenet.onnx")]
+    public void GatesTrainCutAndFoldOnConcatAndDepthwiseNetworksIntoAValidSmallerModel(string file)
+    {
+        var model = OnnxModel.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", file));
+        using var train = LabeledDataset.Open(FashionMnist.TrainImages, FashionMnist.TrainLabels, new DatasetOptions
+        {
+            ClassCount = 10,
+            Preprocessing = new Preprocessing { Scale = 1.0 / 255, SampleShape = [1, 28, 28] },
+        });
+        var method = new IbGatesMethod(new IbGatesParameters(Epochs: 1));
+        var graph = DependencyGraph.Analyze(model);
+        OnnxModel folded;
+        using (var trainee = GraphExecutor.Create(graph.Model, torch.CPU))
+        using (var session = method.BeginTraining(graph, trainee))
+        {
+            Assert.NotEmpty(((IMethodTraining)session).Parameters);
+            new Trainer(new FineTuneOptions { Epochs = 1, BatchSize = 32, SampleLimit = 256, Seed = 3 }).Train(trainee, train, hook: session);
+            folded = session.Finish(trainee.ToModel());
+        }
+        Assert.Equal(model.Graph.Nodes.Select(n => n.OpType), folded.Graph.Nodes.Select(n => n.OpType));
+        var plannedOn = DependencyGraph.Analyze(folded);
+        var plan = method.Plan(plannedOn, new MethodContext(), new TargetPolicy(TargetKind.Macs, 0.5), ConstraintsPolicy.Default with { RoundTo = 1 });
+        var pruned = Surgery.Apply(plannedOn, plan);
+        ParityAssert.MatchesOrt(pruned, new long[] { 2, 1, 28, 28 });
+        var macs = new CostModel(DependencyGraph.Analyze(pruned)).OriginalMacs;
+        Assert.True(macs <= new CostModel(plannedOn).OriginalMacs * 0.51, $"{macs} MACs of {new CostModel(plannedOn).OriginalMacs}");
+        // Every gated group's scores are reported, with the cut.
+        Assert.Equal(method.Learned!.Count, method.ScoreReport!.Groups.Count);
     }
 
     /// <summary>A fully connected classifier of <see cref="ToyProblem"/>'s data with a residual (coupled) hidden layer.</summary>

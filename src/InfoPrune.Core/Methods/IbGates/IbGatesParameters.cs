@@ -18,7 +18,7 @@ public sealed record IbGatesParameters(int Epochs = 1, double LearningRate = IbG
     public const double DefaultLearningRate = 0.02;
 
     /// <summary>γ′ by default.</summary>
-    public const double DefaultGamma = 1.0;
+    public const double DefaultGamma = 0.1;
 
     /// <summary>ln 2: a set is removed when its gate's mean no longer stands out of its noise (μ² &lt; σ²).</summary>
     public const double DefaultThreshold = 0.6931471805599453;
