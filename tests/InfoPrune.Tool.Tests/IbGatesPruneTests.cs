@@ -82,8 +82,10 @@ public class IbGatesPruneTests
         Assert.Equal(3, root.GetProperty("channelScores").GetProperty("threshold").GetDouble());
         Assert.True(root.GetProperty("after").GetProperty("macs").GetInt64() < root.GetProperty("before").GetProperty("macs").GetInt64());
         Assert.True(root.GetProperty("parityMaxAbsDifference").GetDouble() <= 1e-4);
-        // The kept BatchNorm carries the folded μ: the file keeps its op structure.
-        Assert.Equal(OnnxModel.Load(TestModels.Path("resnet20_bn.onnx")).Graph.Nodes.Select(n => n.OpType), OnnxModel.Load(output).Graph.Nodes.Select(n => n.OpType));
+        // The kept BatchNorm carries the folded μ: the file keeps its op structure (less the Identity
+        // copies of weights the analysis turns into initializers, as for every method).
+        static IEnumerable<string> Ops(string path) => OnnxModel.Load(path).Graph.Nodes.Select(n => n.OpType).Where(op => op != "Identity");
+        Assert.Equal(Ops(TestModels.Path("resnet20_bn.onnx")), Ops(output));
     }
 
     [Fact]
