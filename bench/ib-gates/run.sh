@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ib-gates (information-bottleneck gates on coupled channel sets) on resnet20, Fashion-MNIST:
-#   1. gate-cost: a gate-training step against a plain fine-tuning step of the same unpruned model
-#      (InfoPrune.Bench gate-cost: alternating rounds, ratio per round, median)
+#   1. gate-cost: a gate-training step against a plain fine-tuning step of the same unpruned
+#      resnet20 (BatchNorm re-inserted as prune does; InfoPrune.Bench gate-cost: 3 alternating rounds
+#      of GATE_COST_STEPS (20) steps each, ratio per round, median)
 #   2. ≤ 8% of MACs with 4 epochs in all (2 of gate training + 2 of fine-tuning), folded and BN exports
 #   3. the same at 2 epochs in all (1 + 1), for equal training compute with a 2-epoch fine-tune
 #   4. the curve: 50% and 25% of MACs, folded export, 2 + 2
@@ -39,7 +40,7 @@ recorded() { grep -q "\"name\": \"$1\"" "$raw"; }
 
 if recorded gate-cost; then echo "  (kept) gate-cost" >&2; else
     echo "gate-cost..." >&2
-    "$bench" gate-cost --threads "$threads" --steps 60 --rounds 3 --models "$models" --data "$data" \
+    "$bench" gate-cost resnet20 --threads "$threads" --steps "${GATE_COST_STEPS:-20}" --rounds 3 --models "$models" --data "$data" \
         | python3 -c 'import json,sys
 for line in sys.stdin:
     r = json.loads(line); r["name"] = "gate-cost"; print(json.dumps(r))' >> "$raw"
