@@ -31,10 +31,14 @@ touch "$raw"
 echo "building Release..." >&2
 dotnet build "$repo/src/InfoPrune.Tool/InfoPrune.Tool.csproj" -c Release --nologo -v quiet >/dev/null
 dotnet build "$repo/bench/InfoPrune.Bench/InfoPrune.Bench.csproj" -c Release --nologo -v quiet >/dev/null
-tool="$repo/src/InfoPrune.Tool/bin/Release/net10.0/dotnet-infoprune.dll"
-bench="$repo/bench/InfoPrune.Bench/bin/Release/net10.0/InfoPrune.Bench"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# Private copies of the binaries, so a build in the repository during the hours this runs cannot
+# replace them under a running process.
+cp -r "$repo/src/InfoPrune.Tool/bin/Release/net10.0" "$work/tool"
+cp -r "$repo/bench/InfoPrune.Bench/bin/Release/net10.0" "$work/bench"
+tool="$work/tool/dotnet-infoprune.dll"
+bench="$work/bench/InfoPrune.Bench"
 
 recorded() { grep -q "\"name\": \"$1\"" "$raw"; }
 
