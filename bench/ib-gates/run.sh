@@ -34,9 +34,17 @@ dotnet build "$repo/bench/InfoPrune.Bench/InfoPrune.Bench.csproj" -c Release --n
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Private copies of the binaries, so a build in the repository during the hours this runs cannot
-# replace them under a running process.
-cp -r "$repo/src/InfoPrune.Tool/bin/Release/net10.0" "$work/tool"
-cp -r "$repo/bench/InfoPrune.Bench/bin/Release/net10.0" "$work/bench"
+# replace them under a running process: the native libraries (a build never rewrites them) are
+# hard links, which take no space; the managed assemblies next to them are real copies.
+private_copy() {
+    cp -al "$1" "$2"
+    local f
+    for f in "$1"/*.dll "$1"/*.pdb "$1"/*.json; do [[ -e $f ]] && cp --remove-destination "$f" "$2/$(basename "$f")"; done
+    return 0
+}
+private_copy "$repo/src/InfoPrune.Tool/bin/Release/net10.0" "$work/tool"
+private_copy "$repo/bench/InfoPrune.Bench/bin/Release/net10.0" "$work/bench"
+cp --remove-destination "$repo/bench/InfoPrune.Bench/bin/Release/net10.0/InfoPrune.Bench" "$work/bench/InfoPrune.Bench"
 tool="$work/tool/dotnet-infoprune.dll"
 bench="$work/bench/InfoPrune.Bench"
 
