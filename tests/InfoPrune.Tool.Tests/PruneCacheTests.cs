@@ -41,6 +41,19 @@ public class PruneCacheTests
     }
 
     [Fact]
+    public void AnotherMachineGetsAnotherKeyOnlyWhenLatencyShapesTheResult()
+    {
+        // roundTo "auto" plans with the widths this machine runs fast; a shared cache must not hand them to another machine.
+        var folder = Folder();
+        var inputs = Inputs(folder);
+        var timed = Request(folder, "/a/obj/Debug/model.onnx");
+        Assert.True(timed.MeasureLatency);
+        Assert.NotEqual(PruneCache.Key(timed, inputs, "machine-a"), PruneCache.Key(timed, inputs, "machine-b"));
+        var untimed = timed with { MeasureLatency = false };
+        Assert.Equal(PruneCache.Key(untimed, inputs, "machine-a"), PruneCache.Key(untimed, inputs, "machine-b"));
+    }
+
+    [Fact]
     public void ACopiedFolderWithTheSameBytesHasTheSameKey()
     {
         // CI restores the cache into a fresh checkout: paths differ, bytes do not.

@@ -38,8 +38,15 @@ internal sealed class PruneCache
     /// The key: SHA-256 over the cache layout, the tool build, every input file's content in the
     /// order the run reads them, and the settings that change the result (gate override, threads,
     /// whether latency is measured: it is part of the report). Output paths are not part of it.
+    /// With latency measured, the machine too: <c>roundTo: "auto"</c> picks the widths this
+    /// machine's ONNX Runtime runs fast and the report holds its timings, so a cache shared between
+    /// machines (a network drive, a CI cache) must not hand one machine's plan to another.
     /// </summary>
-    public static string Key(PruneRequest request, IReadOnlyList<string> inputFiles)
+    public static string Key(PruneRequest request, IReadOnlyList<string> inputFiles) =>
+        Key(request, inputFiles, Core.Latency.MachineIdentity.Current.Key);
+
+    /// <summary>The key on the machine whose identity is <paramref name="machine"/> (<see cref="Core.Latency.MachineIdentity.Key"/>).</summary>
+    internal static string Key(PruneRequest request, IReadOnlyList<string> inputFiles, string machine)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => sha.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -49,6 +56,7 @@ internal sealed class PruneCache
         Add("min-accuracy " + (request.MinAccuracyOverride?.ToString("R", CultureInfo.InvariantCulture) ?? "-"));
         Add("threads " + request.Threads.ToString(CultureInfo.InvariantCulture));
         Add("latency " + request.MeasureLatency);
+        if (request.MeasureLatency) Add("machine " + machine);
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
     }
 
