@@ -12,8 +12,18 @@ namespace InfoPrune.Core.Pruning;
 /// </summary>
 public static class ChannelSelector
 {
+    /// <param name="graph">The analyzed model.</param>
+    /// <param name="scores">A score per channel of each scored group, by group id (higher = more important).</param>
+    /// <param name="target">The target to meet.</param>
+    /// <param name="constraints">The policy's limits.</param>
+    /// <param name="rankAcrossLayers">True when the scores compare across layers, so a budget is met by global ranking.</param>
+    /// <param name="methodName">The method named in each decision's reason.</param>
+    /// <param name="normalisePerGroup">For global ranking: divide each group's scores by their mean so
+    /// layers of different scale compare (true, for magnitudes and the like); false for scores that
+    /// already mean the same in every layer (a gate's signal-to-noise ratio), where a group whose
+    /// channels all score low must be able to lose them all.</param>
     public static PruningPlan Select(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, TargetPolicy target,
-        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName)
+        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName, bool normalisePerGroup = true)
     {
         var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
         var order = candidates.ToDictionary(g => g.Id, g => Ascending(scores[g.Id]));
@@ -26,7 +36,7 @@ public static class ChannelSelector
         }
         else if (rankAcrossLayers)
         {
-            kept = GlobalRanking(graph, candidates, scores, target, constraints);
+            kept = GlobalRanking(graph, candidates, scores, target, constraints, normalisePerGroup);
             reason = $"{methodName}: removed by global ranking to keep {target.Fraction:P0} of {target.Kind}";
         }
         else
@@ -72,7 +82,7 @@ public static class ChannelSelector
     }
 
     private static Dictionary<int, int> GlobalRanking(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups,
-        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints)
+        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints, bool normalise)
     {
         var limit = Budget.For(budget, graph, groups);
         // Channels are taken one at a time from the ranking, but a group ships its count rounded
@@ -87,7 +97,7 @@ public static class ChannelSelector
         {
             var s = scores[g.Id];
             var mean = s.Average();
-            var normalised = s.Select(v => mean > 0 ? v / mean : v).OrderBy(v => v).ToArray();
+            var normalised = s.Select(v => normalise && mean > 0 ? v / mean : v).OrderBy(v => v).ToArray();
             sorted[g.Id] = normalised;
             queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
         }
