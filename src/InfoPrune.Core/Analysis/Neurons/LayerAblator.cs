@@ -99,7 +99,15 @@ internal sealed class LayerAblator : IDisposable
     }
 
     /// <summary>Top-1 accuracy on the evaluation samples with <paramref name="ablated"/> units ablated, to zero or (balanced) to their mean.</summary>
-    public double Accuracy(IReadOnlyCollection<int> ablated, bool balanced)
+    public double Accuracy(IReadOnlyCollection<int> ablated, bool balanced) => Evaluate(ablated, balanced).Accuracy;
+
+    /// <summary>
+    /// Top-1 accuracy and mean cross-entropy (nats) on the evaluation samples with
+    /// <paramref name="ablated"/> units ablated, to zero or (balanced) to their mean. The loss
+    /// moves with every unit removed where accuracy moves in steps of one sample, so it ranks
+    /// small removals that accuracy cannot tell apart.
+    /// </summary>
+    public (double Accuracy, double Loss) Evaluate(IReadOnlyCollection<int> ablated, bool balanced)
     {
         if (balanced && !CanBalance) throw new InvalidOperationException("this layer's consumers cannot take bias balancing");
         using var noGrad = torch.no_grad();
@@ -132,6 +140,7 @@ internal sealed class LayerAblator : IDisposable
         }
 
         long correct = 0;
+        double loss = 0;
         var wasTraining = _downstream.Training;
         _downstream.Training = false;
         try
@@ -140,15 +149,16 @@ internal sealed class LayerAblator : IDisposable
             {
                 using var batchScope = NewDisposeScope();
                 var logits = _downstream.ForwardAll(inputs)[0];
-                var predicted = logits.reshape(labels.shape[0], -1).argmax(1);
-                correct += predicted.eq(labels).sum().item<long>();
+                var flat = logits.reshape(labels.shape[0], -1);
+                correct += flat.argmax(1).eq(labels).sum().item<long>();
+                loss += torch.nn.functional.cross_entropy(flat.to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum).item<float>();
             }
         }
         finally
         {
             _downstream.Training = wasTraining;
         }
-        return (double)correct / _sampleCount;
+        return ((double)correct / _sampleCount, loss / _sampleCount);
     }
 
     public void Dispose()

@@ -35,6 +35,9 @@ public sealed class HybridMethod : IImportanceMethod
     /// <inheritdoc />
     public bool RanksAcrossLayers => Parameters.Settings.CrossLayer;
 
+    /// <summary>With <c>constraints.allocation</c> "auto" the hybrid shares a budget by its own shallow:deep split.</summary>
+    public LayerAllocation PreferredAllocation => RanksAcrossLayers ? LayerAllocation.Global : LayerAllocation.Auto;
+
     private readonly IReadOnlyList<Diagnostic> _settingWarnings;
     private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
 
