@@ -41,8 +41,12 @@ public static class ChannelSelector
             };
         }
 
+        var sensitivity = target.Kind != TargetKind.Ratio && Resolve(constraints.Allocation, rankAcrossLayers) == LayerAllocation.Sensitivity ? constraints.Sensitivity : null;
+        string ReasonFor(ChannelGroup g) => sensitivity?.Covers(g.Id) == true
+            ? $"{reason} (alone, this width raises the calibration loss by {sensitivity.Cost(g.Id, kept[g.Id]).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} nats)"
+            : reason;
         var decisions = candidates.Select(g => new GroupDecision(g.Id,
-            order[g.Id].Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(), kept[g.Id] < g.Size ? reason : $"{methodName}: kept whole")).ToList();
+            order[g.Id].Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(), kept[g.Id] < g.Size ? ReasonFor(g) : $"{methodName}: kept whole")).ToList();
         return new PruningPlan(decisions);
     }
 
