@@ -74,8 +74,8 @@ public sealed record ConstraintsPolicy
 public enum LayerAllocation
 {
     /// <summary>
-    /// The method's own way: global ranking for l1, l2 and random; the hybrid's shallow:deep split;
-    /// measured sensitivity for the single information measures.
+    /// The method's own way: global ranking for l1, l2 and random; a uniform ratio for the
+    /// information measures (hybrid's shallow:deep rates with <c>splitRates</c>).
     /// </summary>
     Auto,
     /// <summary>Every group keeps the same fraction (the largest that meets the budget).</summary>
