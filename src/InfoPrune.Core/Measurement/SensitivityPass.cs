@@ -1,5 +1,6 @@
 using InfoPrune.Core.Analysis.Neurons;
 using InfoPrune.Core.Data;
+using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Policy;
@@ -39,7 +40,16 @@ public static class SensitivityPass
             cancellation.ThrowIfCancellationRequested();
             using var ablator = LayerAblator.Create(executor, graph, group, noMeans, samples, batchSize: 256);
             if (ablator is null) continue;
-            var baseline = ablator.Evaluate(Array.Empty<int>(), balanced: false).Loss;
+            double baseline;
+            try
+            {
+                baseline = ablator.Evaluate(Array.Empty<int>(), balanced: false).Loss;
+            }
+            catch (InfoPruneException ex) when (ex.Diagnostics.Any(d => d.Code == AllocationErrors.LossNeedsOneOutputPerClass && d.File == null))
+            {
+                // The problem is the model's output: point at the model file.
+                throw new InfoPruneException(ex.Diagnostics.Select(d => d with { File = graph.Model.SourcePath }).ToList(), ex);
+            }
             var ascending = ChannelSelector.Ascending(scores[group.Id]);
             var counts = RemovedFractions.Select(f => (int)Math.Ceiling(group.Size * (1 - f) - 1e-9))
                 .Append(constraints.MinimumKept(group))

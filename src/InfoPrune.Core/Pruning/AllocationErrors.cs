@@ -13,4 +13,7 @@ public static class AllocationErrors
 
     /// <summary>An allocation was asked of a method that does not rank channels (it plans each layer itself).</summary>
     public static readonly ErrorCode AllocationNeedsRanking = ErrorCode.Input(861);
+
+    /// <summary>Allocation by sensitivity measures the cross-entropy, which needs one model output per class.</summary>
+    public static readonly ErrorCode LossNeedsOneOutputPerClass = ErrorCode.Input(862);
 }

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Methods;
@@ -6,6 +7,7 @@ using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
 using InfoPrune.Core.Tests.Methods;
+using InfoPrune.Core.Tests.Support;
 
 namespace InfoPrune.Core.Tests.Pruning;
 
@@ -112,5 +114,26 @@ public class SensitivityAllocationTests
             Assert.True(curve.Cost[^1] > 0.05, $"{group}: {string.Join(", ", curve.Cost)}");
             for (var i = 1; i < curve.Cost.Length; i++) Assert.True(curve.Cost[i] >= curve.Cost[i - 1]);
         }
+    }
+
+    [Fact]
+    public void SensitivityOfAModelWithOneOutputForTwoClassesIsRefusedWithTheModelFile()
+    {
+        // One sigmoid-style logit for labels 0 and 1: accuracy could be read, cross-entropy over classes cannot.
+        var model = new TestModelBuilder(13, seed: 2).Input("x", "N", 2).Output("logit", "N", 1)
+            .Weight("w1", new long[] { 4, 2 }).Weight("b1", new long[] { 4 })
+            .Weight("w2", new long[] { 1, 4 }).Weight("b2", new long[] { 1 })
+            .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "pre" }, ("transB", 1L))
+            .Node("Relu", new[] { "pre" }, new[] { "h" })
+            .Node("Gemm", new[] { "h", "w2", "b2" }, new[] { "logit" }, ("transB", 1L))
+            .Build();
+        var graph = DependencyGraph.Analyze(model);
+        var scores = MagnitudeMethod.L1.Score(graph, new MethodContext());
+
+        var error = Assert.Throws<InfoPruneException>(() => SensitivityPass.Run(graph, scores, ToyNets.LabelAndNoiseData(64).Batches(32), ConstraintsPolicy.Default));
+
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal("IP0862", diagnostic.Code.Id);
+        Assert.Equal(model.SourcePath, diagnostic.File);
     }
 }
