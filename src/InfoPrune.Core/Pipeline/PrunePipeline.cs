@@ -289,16 +289,21 @@ public sealed class PrunePipeline
 
     /// <summary>
     /// The part of the fine-tuning run step <paramref name="step"/> of <paramref name="steps"/>
-    /// trains: the steps before the last share the first half of the run equally, and the last
-    /// step, which makes the model that ships, trains the second half. Giving each step an equal
-    /// share left the last and deepest cut with a few hundred steps at the tail of the schedule,
-    /// where the learning rate is almost 0 (lenet5 at 8% of MACs in 4 equal shares ended at a
-    /// training loss of 2.5, worse than chance).
+    /// trains: the steps before the last share the first quarter of the run equally (enough to
+    /// recover before the next ranking), and the last step, which makes the model that ships,
+    /// trains the other three quarters. Measured on lenet5 at 8.3% of MACs, l1, 2 epochs (one run
+    /// each, run-to-run noise about 0.8 points): one-shot 81.28%; 4 steps with an equal share each
+    /// ended worse than chance (training loss 2.5: the deepest cut got a few hundred steps at the
+    /// tail of the schedule); first half / second half 76.23%; first quarter / last three quarters
+    /// 81.72% (3 steps 82.09%, 2 steps 81.12%); first tenth 81.98%.
     /// </summary>
     private static (double From, double To) FineTuneShare(int step, int steps) =>
         steps == 1 ? (0, 1)
-        : step == steps ? (0.5, 1)
-        : ((step - 1) / (2.0 * (steps - 1)), step / (2.0 * (steps - 1)));
+        : step == steps ? (EarlyStepsShare, 1)
+        : (EarlyStepsShare * (step - 1) / (steps - 1), EarlyStepsShare * step / (steps - 1));
+
+    /// <summary>The share of the fine-tuning run the steps before the last one train, together.</summary>
+    private const double EarlyStepsShare = 0.25;
 
     /// <summary>What the report says of each group in a one-shot run: the plan's decision (and the widths measured fast, for roundTo auto).</summary>
     private static GroupReport[] GroupReports(DependencyGraph graph, PruningPlan plan, ChannelWidths? widths) =>

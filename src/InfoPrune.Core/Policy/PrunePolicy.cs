@@ -62,7 +62,7 @@ public sealed record PrunePolicy
     /// Pruning steps to reach the target (iterative pruning). Step k of n keeps
     /// 1 − (1 − target)(1 − (1 − k/n)³) of the original (cubic schedule), ranks channels again
     /// on the current, fine-tuned model, and fine-tunes for its share of the one fine-tuning run
-    /// (the steps before the last share its first half, the last step trains its second half).
+    /// (the steps before the last share its first quarter, the last step trains the other three quarters).
     /// Default 1 (one-shot).
     /// </summary>
     public int Steps { get; init; } = 1;
