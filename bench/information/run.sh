@@ -10,7 +10,9 @@
 # Environment: MODELS ("lenet5 mlp resnet20 resnet20_bn"), TARGETS ("0.5 0.25 0.08"), METHODS
 # (every information method with its defaults, l1, random, and both with allocation by
 # sensitivity; a spec is NAME[@ALLOCATION][+KEY=JSON...], see run.py), EPOCHS ("2"; "0 2" adds
-# the accuracy right after surgery), THREADS (1), SEED (42), RESULTS (bench/results/information/runs.jsonl).
+# the accuracy right after surgery), THREADS (1), SEED (42), RESULTS (bench/results/information/runs.jsonl),
+# MODEL_DIR (/work/shared/models; e.g. bench/results/unseen-nets after bench/run-unseen-bn.sh has
+# trained the VGG-, Inception- and MobileNet-style nets: MODELS="vgg inception mobilenet").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +25,7 @@ epochs="${EPOCHS:-2}"
 threads="${THREADS:-1}"
 seed="${SEED:-42}"
 results="${RESULTS:-$repo/bench/results/information/runs.jsonl}"
+model_dir="${MODEL_DIR:-/work/shared/models}"
 
 if [[ ! -e "$data/train-images-idx3-ubyte.gz" ]]; then
     echo "error: Fashion-MNIST missing at $data (apt-get install dataset-fashion-mnist)" >&2
@@ -40,7 +43,7 @@ ln -s "$build/runtimes" "$tool/runtimes"
 mkdir -p "$(dirname "$results")"
 
 python3 "$here/run.py" --tool "$tool/dotnet-infoprune.dll" --results "$results" --models "$models" \
-    --targets "$targets" --methods "$methods" --epochs "$epochs" --threads "$threads" --seed "$seed"
+    --targets "$targets" --methods "$methods" --epochs "$epochs" --threads "$threads" --seed "$seed" --model-dir "$model_dir"
 for e in $epochs; do
     echo
     echo "accuracy (%) after $e epoch(s) of fine-tuning; in brackets the MACs kept when off the target by more than a point"
