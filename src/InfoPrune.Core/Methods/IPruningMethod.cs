@@ -94,6 +94,14 @@ public interface IImportanceMethod : IPruningMethod
     /// <summary>True when scores of different layers are comparable, so a budget may be met by global ranking.</summary>
     bool RanksAcrossLayers { get; }
 
+    /// <summary>
+    /// How this method shares a budget between layers when the policy leaves
+    /// <c>constraints.allocation</c> at "auto": global ranking when its scores compare across
+    /// layers, else a uniform ratio. A method may prefer another; <see cref="LayerAllocation.Auto"/>
+    /// means it shares the budget its own way in its plan (the hybrid's split).
+    /// </summary>
+    LayerAllocation PreferredAllocation => RanksAcrossLayers ? LayerAllocation.Global : LayerAllocation.Uniform;
+
     /// <summary>A score per channel of each prunable group, by group id.</summary>
     IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context);
 

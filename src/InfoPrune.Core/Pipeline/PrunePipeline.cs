@@ -6,6 +6,7 @@ using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.IO;
 using InfoPrune.Core.Latency;
+using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Methods;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
@@ -147,6 +148,17 @@ public sealed class PrunePipeline
                     var unmeasured = constraints;
                     constraints = Step("widths" + label, "timing channel widths in ONNX Runtime", () => latency.MeasureWidths(planned, unmeasured, cancellation));
                     measuredWidths = constraints.MeasuredWidths;
+                }
+                constraints = ResolveAllocation(method, constraints, policy);
+                if (constraints.Allocation == LayerAllocation.Sensitivity && stepTarget.Kind is not (TargetKind.Ratio or TargetKind.Auto))
+                {
+                    // The method's own ranking decides which units each measured point removes.
+                    var (scoring, scoringContext, unmeasured) = ((IImportanceMethod)method, context, constraints);
+                    constraints = Step("sensitivity" + label, $"measuring each layer's loss as its units are removed ({SensitivityPass.Samples} calibration samples)",
+                        () => unmeasured with
+                        {
+                            Sensitivity = SensitivityPass.Run(planned, scoring.Score(planned, scoringContext), CalibrationBatches(calibration, policy), unmeasured, cancellation),
+                        });
                 }
                 var stepConstraints = constraints;
                 plan = Step("plan" + label, $"scoring channels with {method.Name}", () =>
@@ -366,6 +378,21 @@ public sealed class PrunePipeline
         var samples = Math.Min(policy.Data.Calibration.Samples, data.Count);
         return new BatchStream(data, new BatchOptions(batchSize) { ShuffleSeed = policy.Seed }).Epoch()
             .Take((samples + batchSize - 1) / batchSize);
+    }
+
+    /// <summary>
+    /// The policy's <c>constraints.allocation</c> with "auto" replaced by the method's preference. Only
+    /// methods that rank channels (<see cref="IImportanceMethod"/>) leave the sharing of a budget to
+    /// the engine; asking another for an allocation is refused.
+    /// </summary>
+    private static ConstraintsPolicy ResolveAllocation(IPruningMethod method, ConstraintsPolicy constraints, PrunePolicy policy)
+    {
+        if (method is IImportanceMethod ranking)
+            return constraints.Allocation == LayerAllocation.Auto ? constraints with { Allocation = ranking.PreferredAllocation } : constraints;
+        if (constraints.Allocation == LayerAllocation.Auto) return constraints;
+        throw new InfoPruneException(Pruning.AllocationErrors.AllocationNeedsRanking,
+            $"constraints.allocation: method '{method.Name}' decides each layer's width itself and does not rank channels, " +
+            "so the budget cannot be shared out by the engine; remove constraints.allocation", policy.SourcePath);
     }
 
     /// <summary>One warning per constraints.exclude entry that matches no node name of the model.</summary>

@@ -196,6 +196,19 @@ public class ValidPolicyTests
         Assert.Equal(expected == null, constraints.RoundsToMeasuredWidths);
     }
 
+    [Theory]
+    [InlineData(null, LayerAllocation.Auto)]
+    [InlineData("uniform", LayerAllocation.Uniform)]
+    [InlineData("global", LayerAllocation.Global)]
+    [InlineData("sensitivity", LayerAllocation.Sensitivity)]
+    public void AllocationDefaultsToTheMethodsOwnAndNamesEveryWayOfSharingABudget(string? allocation, LayerAllocation expected)
+    {
+        var json = Minimal.Replace("\"ratio\": 0.5", "\"macs\": 0.5")[..^1]
+                   + (allocation is null ? "}" : $", \"constraints\": {{\"allocation\": \"{allocation}\"}}}}");
+
+        Assert.Equal(expected, ParseValid(json).Constraints.Allocation);
+    }
+
     [Fact]
     public void LatencyTargetKeepsAFractionOfTheMeasuredTime()
     {
