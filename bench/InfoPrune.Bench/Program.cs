@@ -14,6 +14,7 @@ return command switch
     "eval" => EvalBench.Run(options),
     "latency" => LatencyBench.Run(options),
     "widths" => WidthTableBench.Run(options),
+    "gate-cost" => GateCostBench.Run(options),
     "depthwise-net" => WriteDepthwiseNet(options.Positional.FirstOrDefault() ?? throw new ArgumentException("depthwise-net <out.onnx>")),
     _ => Usage(),
 };
@@ -47,6 +48,8 @@ static int Usage()
               --epochs 0 --train-samples N --method l1 --depthwise trained.onnx --work DIR
           widths <model.onnx>        the width → latency table of roundTo "auto": probe times per width, the
                                      relative cost and what each count rounds to  --batch 64 --threads 1 --cache DIR
+          gate-cost [models]         ib-gates training against plain fine-tuning per step, same unpruned model
+                                     (default: resnet20 resnet20_bn), alternating rounds  --steps 60 --rounds 3 --batch 128 --threads 2
           depthwise-net <out.onnx>   the MobileNet-style net the latency bench builds (untrained; train it with
                                      `infoprune prune` and target ratio 1, see bench/latency/README.md)
         """);

@@ -106,6 +106,28 @@ public class PruneCommandTests
     private static Dictionary<string, int> DependencyGraphWidths(string model) =>
         InfoPrune.Core.Graph.DependencyGraph.Analyze(OnnxModel.Load(model)).Groups.GroupBy(g => g.Name).ToDictionary(g => g.Key, g => g.First().Size);
 
+    [Theory]
+    [InlineData("mutual-information", "sensitivity", true)]
+    [InlineData("l1", "sensitivity", true)]
+    [InlineData("l1", "uniform", false)]
+    public void AllocationBySensitivityRunsItsOwnPassAndMeetsTheMacsTarget(string method, string allocation, bool measured)
+    {
+        var (folder, policy) = Setup("""{ "maxDrop": 1.0 }""", epochs: 0, method: method,
+            extra: $$""", "constraints": { "allocation": "{{allocation}}", "roundTo": 1 }""");
+        var output = Path.Combine(folder, "out.onnx");
+        var result = CliRun.Invoke("prune", TestModels.Path("lenet5.onnx"), "--policy", policy, "--out", output, "--no-latency", "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var root = report.RootElement;
+        var steps = root.GetProperty("steps").EnumerateArray().Select(e => e.GetProperty("step").GetString()).ToArray();
+        Assert.Equal(measured, steps.Contains("sensitivity"));
+        Assert.True(root.GetProperty("after").GetProperty("macs").GetInt64() <= root.GetProperty("before").GetProperty("macs").GetInt64() * 0.5);
+        var reasons = root.GetProperty("groups").EnumerateArray().Where(g => g.GetProperty("prunable").GetBoolean())
+            .Select(g => g.GetProperty("why").GetString()!).ToArray();
+        Assert.Contains(reasons, r => r.Contains(measured ? "measured sensitivity" : "uniform keep ratio", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void MippWithAnAutoTargetPrunesEndToEndAndReportsEachLayersRatioWithAlphaAndEvidence()
     {

@@ -29,6 +29,7 @@ public sealed class GraphExecutor : IDisposable
     private readonly Dictionary<string, Tensor> _initializerTensors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mutableInitializers = new(StringComparer.Ordinal);
     private readonly List<(string Name, Parameter Parameter)> _parameters = new();
+    private Func<Tensor, Tensor>?[] _intercepts = Array.Empty<Func<Tensor, Tensor>?>();
     private bool _disposed;
 
     public OnnxModel Model { get; }
@@ -173,7 +174,8 @@ public sealed class GraphExecutor : IDisposable
                 if (i >= results.Length || results[i] is null)
                     throw new InfoPruneException(OpsErrors.MissingKernelOutput,
                         $"node '{node.Node.DisplayName}' ({node.Node.OpType}) produced no value for its output '{node.Node.Outputs[i]}'", Model.SourcePath);
-                values[node.OutputSlots[i]] = results[i];
+                values[node.OutputSlots[i]] = _intercepts.Length > 0 && _intercepts[node.OutputSlots[i]] is { } intercept
+                    ? results[i] = intercept(results[i]) : results[i];
             }
             observe?.Invoke(node, args, results);
         }
@@ -187,6 +189,32 @@ public sealed class GraphExecutor : IDisposable
     private RunContext TrainContext => _trainContext ??= new RunContext { Training = true, Device = Device };
     private RunContext EvalContext => _evalContext ??= new RunContext { Training = false, Device = Device };
     private RunContext? _trainContext, _evalContext;
+
+    /// <summary>
+    /// Functions applied to computed values as soon as their node produces them, in train and eval
+    /// mode, before any consumer reads them: value name → replacement. A training method uses them
+    /// to act on values without changing the graph (e.g. a stochastic gate on a layer's output),
+    /// so nothing of theirs can reach the written file. Null or empty: the graph runs as written.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a value some node computes.</exception>
+    public IReadOnlyDictionary<string, Func<Tensor, Tensor>>? Intercepts
+    {
+        get => _interceptMap;
+        set
+        {
+            var computed = new HashSet<int>(_nodes.SelectMany(n => n.OutputSlots).Where(s => s >= 0));
+            var slots = new Func<Tensor, Tensor>?[_slotOf.Count];
+            foreach (var (name, intercept) in value ?? new Dictionary<string, Func<Tensor, Tensor>>())
+            {
+                if (!_slotOf.TryGetValue(name, out var slot) || !computed.Contains(slot))
+                    throw new ArgumentException($"'{name}' is not a value computed by a node of the graph", nameof(value));
+                slots[slot] = intercept;
+            }
+            _interceptMap = value;
+            _intercepts = value is { Count: > 0 } ? slots : Array.Empty<Func<Tensor, Tensor>?>();
+        }
+    }
+    private IReadOnlyDictionary<string, Func<Tensor, Tensor>>? _interceptMap;
 
     /// <summary>The live tensor behind an initializer (parameter or buffer).</summary>
     public Tensor Initializer(string name) => _initializerTensors[name];

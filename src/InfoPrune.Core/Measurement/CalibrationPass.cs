@@ -50,6 +50,8 @@ public static class CalibrationPass
             using var noGrad = torch.no_grad();
             foreach (var batch in batches)
             {
+                // A method that keeps a bounded sample needs no forward passes once it has it.
+                if (accumulators.Count > 0 && accumulators.All(a => a.IsComplete)) break;
                 using var scope = NewDisposeScope();
                 var input = torch.tensor(batch.Images, batch.Shape);
                 var (_, captured) = executor.ForwardCapturing(new[] { input }, capture);

@@ -18,6 +18,12 @@ public interface IBatchAccumulator
     /// <summary>The graph values (names as in the model) this accumulator reads from every batch.</summary>
     IReadOnlyCollection<string> Values { get; }
 
+    /// <summary>
+    /// True once the accumulator wants no more batches (e.g. it keeps the first N samples and has
+    /// them). The pass stops early when every accumulator is complete.
+    /// </summary>
+    bool IsComplete => false;
+
     /// <summary>Adds one batch: <paramref name="captured"/> holds every value of <see cref="Values"/>, with the batch on axis 0.</summary>
     void Add(IReadOnlyDictionary<string, Tensor> captured, IReadOnlyList<int> labels);
 }

@@ -1,5 +1,9 @@
 using InfoPrune.Core.Diagnostics;
+using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Onnx;
+using InfoPrune.Core.Reporting;
+using InfoPrune.Core.Training;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
@@ -33,8 +37,52 @@ public interface IPruningMethod
     /// <summary>Things the user should know about the chosen settings (e.g. cross-layer ranking), as warnings.</summary>
     IReadOnlyList<Diagnostic> Warnings => Array.Empty<Diagnostic>();
 
+    /// <summary>
+    /// What the last <see cref="Plan"/> found that the report should show beyond each group's reason
+    /// (e.g. CMI's curves and visiting order), serialized into the JSON report as it is; null for none.
+    /// </summary>
+    object? Details => null;
+
     /// <summary>The plan for <paramref name="target"/> within <paramref name="constraints"/>, with the reason for each choice.</summary>
     PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints);
+
+    /// <summary>
+    /// The per-channel scores the last <see cref="Plan"/> decided on and the cut it drew, for the
+    /// report's score chart; null when the method has no single cut to show.
+    /// </summary>
+    ChannelScoreReport? ScoreReport => null;
+}
+
+/// <summary>
+/// A method that trains something of its own on the current model before it plans (e.g. gates
+/// with a regulariser). The loop prepares the model for training (BatchNorm re-inserted when the
+/// policy asks), compiles it, lets the method attach to it, trains it for <see cref="TrainingEpochs"/>
+/// epochs with the policy's fine-tuning settings and the method's <see cref="ITrainingHook"/>,
+/// undoes its own preparation, and hands the trained model back to the method, which returns the
+/// model the plan and the cut are made on.
+/// </summary>
+public interface ITrainingMethod : IPruningMethod
+{
+    /// <summary>Epochs of the method's training; 0 skips it.</summary>
+    int TrainingEpochs { get; }
+
+    /// <summary>
+    /// Attaches to <paramref name="trainee"/> (the model of <paramref name="graph"/>, possibly with
+    /// re-inserted BatchNorm: value names of <paramref name="graph"/> still name the same values,
+    /// except that a layer's output may now come out of a normaliser after it).
+    /// </summary>
+    IMethodTraining BeginTraining(DependencyGraph graph, GraphExecutor trainee);
+}
+
+/// <summary>One training run of an <see cref="ITrainingMethod"/>: its hook, and what it makes of the trained model.</summary>
+public interface IMethodTraining : ITrainingHook, IDisposable
+{
+    /// <summary>
+    /// The model to plan on, from the trained one (its preparation already undone): whatever the
+    /// method kept outside the graph during training is folded into the weights, so no op of the
+    /// method's ships. The method keeps what it learned for its next <see cref="IPruningMethod.Plan"/>.
+    /// </summary>
+    OnnxModel Finish(OnnxModel trained);
 }
 
 /// <summary>
@@ -45,6 +93,14 @@ public interface IImportanceMethod : IPruningMethod
 {
     /// <summary>True when scores of different layers are comparable, so a budget may be met by global ranking.</summary>
     bool RanksAcrossLayers { get; }
+
+    /// <summary>
+    /// How this method shares a budget between layers when the policy leaves
+    /// <c>constraints.allocation</c> at "auto": global ranking when its scores compare across
+    /// layers, else a uniform ratio. A method may prefer another; <see cref="LayerAllocation.Auto"/>
+    /// means it shares the budget its own way in its plan (the hybrid's split).
+    /// </summary>
+    LayerAllocation PreferredAllocation => RanksAcrossLayers ? LayerAllocation.Global : LayerAllocation.Uniform;
 
     /// <summary>A score per channel of each prunable group, by group id.</summary>
     IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context);

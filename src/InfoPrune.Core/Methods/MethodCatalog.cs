@@ -1,5 +1,6 @@
 using System.Reflection;
 using InfoPrune.Core.Methods.Baselines;
+using InfoPrune.Core.Methods.IbGates;
 using InfoPrune.Core.Methods.Information;
 using InfoPrune.Core.Policy;
 using Newtonsoft.Json.Linq;
@@ -24,7 +25,9 @@ public static class MethodCatalog
         InformationMeasureMethod.JsSeparationDefinition,
         InformationMeasureMethod.LabeledMiDefinition,
         HybridMethod.Definition,
+        Cmi.CmiMethod.Definition,
         Mipp.MippMethod.Definition,
+        IbGatesMethod.Definition,
     ];
 
     private static readonly Dictionary<string, MethodDefinition> ByName = Index(Registered);

@@ -6,6 +6,7 @@ using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
 using InfoPrune.Core.IO;
 using InfoPrune.Core.Latency;
+using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Methods;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Policy;
@@ -94,7 +95,10 @@ public sealed class PrunePipeline
         var steps = policy.Steps;
         var originalSizes = graph.Groups.GroupBy(g => g.Name).ToDictionary(n => n.Key, n => n.First().Size, StringComparer.Ordinal);
         var trainOptions = FineTuneOptions.From(policy.FineTune, policy.Seed);
-        using var teacher = policy.FineTune.Epochs > 0 && trainOptions.Distills ? GraphExecutor.Create(graph.Model) : null;
+        var trainingMethod = method is ITrainingMethod { TrainingEpochs: > 0 } trains ? trains : null;
+        if (trainingMethod != null && train == null)
+            throw new InfoPruneException(PolicyErrors.MissingKey, $"method {method.Name} trains before it plans and needs data.train", policy.SourcePath);
+        using var teacher = (policy.FineTune.Epochs > 0 || trainingMethod != null) && trainOptions.Distills ? GraphExecutor.Create(graph.Model) : null;
         var current = graph;
         PruningPlan plan = PruningPlan.KeepAll;
         GraphExecutor? student = null;
@@ -103,6 +107,7 @@ public sealed class PrunePipeline
         ChannelWidths? measuredWidths = null;
         var batchNormLayers = new List<string>();
         var fineTuneResults = new List<TrainingResult>();
+        var methodTrainingResults = new List<TrainingResult>();
         try
         {
             for (var step = 1; step <= steps; step++)
@@ -110,6 +115,16 @@ public sealed class PrunePipeline
                 var label = steps == 1 ? "" : $" (step {step}/{steps})";
                 var stepTarget = StepTarget(policy.Target, step, steps, cost, current);
                 var constraints = steps == 1 ? policy.Constraints : policy.Constraints with { OriginalSizes = originalSizes };
+                if (trainingMethod != null)
+                {
+                    // The method's own training (e.g. gates) runs on the current model; it plans on what that training made.
+                    var untrained = current;
+                    var (trainedGraph, result) = Step("train-method" + label, $"training {method.Name} for {trainingMethod.TrainingEpochs} epoch(s)", () =>
+                        TrainMethod(trainingMethod, untrained, policy, calibration, train!, teacher, trainOptions, label, cancellation));
+                    methodTrainingResults.Add(result);
+                    current = trainedGraph;
+                    cancellation.ThrowIfCancellationRequested();
+                }
                 var planProgress = new Progress<string>(what => _progress?.Report(new PipelineProgress("plan", what)));
                 var context = new MethodContext { Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation };
                 var accumulators = method.Accumulators(current);
@@ -133,6 +148,17 @@ public sealed class PrunePipeline
                     var unmeasured = constraints;
                     constraints = Step("widths" + label, "timing channel widths in ONNX Runtime", () => latency.MeasureWidths(planned, unmeasured, cancellation));
                     measuredWidths = constraints.MeasuredWidths;
+                }
+                constraints = ResolveAllocation(method, constraints, policy);
+                if (constraints.Allocation == LayerAllocation.Sensitivity && stepTarget.Kind is not (TargetKind.Ratio or TargetKind.Auto))
+                {
+                    // The method's own ranking decides which units each measured point removes.
+                    var (scoring, scoringContext, unmeasured) = ((IImportanceMethod)method, context, constraints);
+                    constraints = Step("sensitivity" + label, $"measuring each layer's loss as its units are removed ({SensitivityPass.Samples} calibration samples)",
+                        () => unmeasured with
+                        {
+                            Sensitivity = SensitivityPass.Run(planned, scoring.Score(planned, scoringContext), CalibrationBatches(calibration, policy), unmeasured, cancellation),
+                        });
                 }
                 var stepConstraints = constraints;
                 plan = Step("plan" + label, $"scoring channels with {method.Name}", () =>
@@ -197,6 +223,10 @@ public sealed class PrunePipeline
             policy.FineTune.Epochs, fineTuneResults.Sum(r => r.Steps), fineTuneResults.Sum(r => r.Seconds),
             fineTuneResults.Sum(r => r.Seconds) > 0 ? fineTuneResults.Sum(r => r.Images) / fineTuneResults.Sum(r => r.Seconds) : 0,
             EpochLosses(fineTuneResults));
+        FineTuneReport? methodTraining = methodTrainingResults.Count == 0 ? null : new FineTuneReport(
+            trainingMethod!.TrainingEpochs * methodTrainingResults.Count, methodTrainingResults.Sum(r => r.Steps), methodTrainingResults.Sum(r => r.Seconds),
+            methodTrainingResults.Sum(r => r.Seconds) > 0 ? methodTrainingResults.Sum(r => r.Images) / methodTrainingResults.Sum(r => r.Seconds) : 0,
+            methodTrainingResults.SelectMany(r => r.Epochs).Select(e => e.MeanLoss).ToArray());
         cancellation.ThrowIfCancellationRequested();
 
         // Validate what ships: the trained graph as ONNX bytes, measured in ONNX Runtime.
@@ -239,8 +269,11 @@ public sealed class PrunePipeline
             ParityMaxAbsDifference = parity,
             Latency = latencyReport,
             FineTune = fineTune,
+            MethodTraining = methodTraining,
+            ChannelScores = method.ScoreReport,
             Steps = _steps.ToArray(),
             Warnings = warningList.Select(w => w.ToCanonicalString()).ToArray(),
+            MethodDetails = method.Details,
             Outcome = verdict.Passed ? "pruned" : "gate-failed",
         };
 
@@ -248,6 +281,27 @@ public sealed class PrunePipeline
         outputs.Emit(report, verdict.Passed ? finalBytes : null, request.ModelPath, policy);
         if (!verdict.Passed) throw new InfoPruneException(verdict.Failures);
         return new PruneOutcome(report, outputPath, reportPath);
+    }
+
+    /// <summary>
+    /// A method's own training on the current model: BatchNorm re-inserted as for fine-tuning (when
+    /// the policy asks), the method attached to the compiled model, trained for the method's epochs
+    /// with the fine-tuning settings, the BatchNorm folded back, and the method's
+    /// <see cref="IMethodTraining.Finish"/> making the model it plans on.
+    /// </summary>
+    private (DependencyGraph Graph, TrainingResult Training) TrainMethod(ITrainingMethod method, DependencyGraph graph, PrunePolicy policy,
+        LabeledDataset calibration, LabeledDataset train, GraphExecutor? teacher, FineTuneOptions options, string label, CancellationToken cancellation)
+    {
+        var prepared = policy.FineTune.BatchNorm == BatchNormMode.Auto
+            ? BatchNormReinsertion.Insert(graph.Model, CalibrationBatches(calibration, policy))
+            : new BatchNormPreparation(graph.Model, Array.Empty<ReinsertedBatchNorm>());
+        using var trainee = GraphExecutor.Create(prepared.Model);
+        using var session = method.BeginTraining(graph, trainee);
+        var progress = new Progress<TrainingProgress>(p => _progress?.Report(new PipelineProgress("train-method",
+            $"{label.Trim()} {method.Name} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.RunningLoss:0.000}".TrimStart(), (double)p.CompletedSteps / p.TotalSteps)));
+        var result = new Trainer(options with { Epochs = method.TrainingEpochs, Segment = (0, 1) }).Train(trainee, train, teacher, progress, cancellation, session);
+        var trained = BatchNormReinsertion.FoldBack(trainee.ToModel(), prepared.Inserted);
+        return (DependencyGraph.Analyze(session.Finish(trained)), result);
     }
 
     /// <summary>
@@ -324,6 +378,21 @@ public sealed class PrunePipeline
         var samples = Math.Min(policy.Data.Calibration.Samples, data.Count);
         return new BatchStream(data, new BatchOptions(batchSize) { ShuffleSeed = policy.Seed }).Epoch()
             .Take((samples + batchSize - 1) / batchSize);
+    }
+
+    /// <summary>
+    /// The policy's <c>constraints.allocation</c> with "auto" replaced by the method's preference. Only
+    /// methods that rank channels (<see cref="IImportanceMethod"/>) leave the sharing of a budget to
+    /// the engine; asking another for an allocation is refused.
+    /// </summary>
+    private static ConstraintsPolicy ResolveAllocation(IPruningMethod method, ConstraintsPolicy constraints, PrunePolicy policy)
+    {
+        if (method is IImportanceMethod ranking)
+            return constraints.Allocation == LayerAllocation.Auto ? constraints with { Allocation = ranking.PreferredAllocation } : constraints;
+        if (constraints.Allocation == LayerAllocation.Auto) return constraints;
+        throw new InfoPruneException(Pruning.AllocationErrors.AllocationNeedsRanking,
+            $"constraints.allocation: method '{method.Name}' decides each layer's width itself and does not rank channels, " +
+            "so the budget cannot be shared out by the engine; remove constraints.allocation", policy.SourcePath);
     }
 
     /// <summary>One warning per constraints.exclude entry that matches no node name of the model.</summary>

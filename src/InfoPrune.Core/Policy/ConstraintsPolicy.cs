@@ -33,6 +33,18 @@ public sealed record ConstraintsPolicy
     public bool RoundsToMeasuredWidths => RoundTo is null;
 
     /// <summary>
+    /// How a MACs, parameter or latency budget is shared between layers. Default
+    /// <see cref="LayerAllocation.Auto"/>: the method's own way (see <see cref="LayerAllocation"/>).
+    /// </summary>
+    public LayerAllocation Allocation { get; init; } = LayerAllocation.Auto;
+
+    /// <summary>
+    /// Not read from the policy: each group's measured cost of losing units, which
+    /// <see cref="LayerAllocation.Sensitivity"/> allocates by. Null until the pipeline's sensitivity pass ran.
+    /// </summary>
+    public LayerSensitivity? Sensitivity { get; init; }
+
+    /// <summary>
     /// Not read from the policy: the widths measured on this machine for the model being pruned,
     /// which <c>"auto"</c> rounds to. Null until measured (or when timing is switched off), and
     /// then <c>"auto"</c> keeps counts as they are.
@@ -49,7 +61,30 @@ public sealed record ConstraintsPolicy
     // ImmutableArray compares by reference; a policy compares by content.
     public bool Equals(ConstraintsPolicy? other) =>
         other is not null && MinChannels == other.MinChannels && MaxRatio == other.MaxRatio
-        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo && Equals(MeasuredWidths, other.MeasuredWidths);
+        && Exclude.SequenceEqual(other.Exclude) && RoundTo == other.RoundTo && Equals(MeasuredWidths, other.MeasuredWidths)
+        && Allocation == other.Allocation && Equals(Sensitivity, other.Sensitivity);
 
-    public override int GetHashCode() => HashCode.Combine(MinChannels, MaxRatio, Exclude.Length, RoundTo);
+    public override int GetHashCode() => HashCode.Combine(MinChannels, MaxRatio, Exclude.Length, RoundTo, Allocation);
+}
+
+/// <summary>
+/// How a budget (MACs, parameters, latency) is shared between layers. JSON: "auto", "uniform",
+/// "global", "sensitivity". A ratio target keeps the same fraction of every group whatever this says.
+/// </summary>
+public enum LayerAllocation
+{
+    /// <summary>
+    /// The method's own way: global ranking for l1, l2 and random; a uniform ratio for the
+    /// information measures (hybrid's shallow:deep rates with <c>splitRates</c>).
+    /// </summary>
+    Auto,
+    /// <summary>Every group keeps the same fraction (the largest that meets the budget).</summary>
+    Uniform,
+    /// <summary>The lowest scores anywhere go first, each group's scores divided by their mean.</summary>
+    Global,
+    /// <summary>
+    /// Each group's cost of losing units is measured on calibration data (loss rise with its
+    /// lowest-scoring units removed, the rest whole), and the budget is met at the least total cost.
+    /// </summary>
+    Sensitivity,
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using InfoPrune.Core.Diagnostics;
 using InfoPrune.Core.Policy.Json;
 using InfoPrune.Core.Policy.Reading;
+using InfoPrune.Core.Pruning;
 
 namespace InfoPrune.Core.Policy;
 
@@ -22,6 +23,9 @@ internal sealed class PolicyParser
         ("sgd", OptimizerKind.Sgd), ("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW));
     private static readonly NamedChoices<ScheduleKind> ScheduleNames = new(
         ("constant", ScheduleKind.Constant), ("step", ScheduleKind.Step), ("cosine", ScheduleKind.Cosine));
+    private static readonly NamedChoices<LayerAllocation> AllocationNames = new(
+        ("auto", LayerAllocation.Auto), ("uniform", LayerAllocation.Uniform), ("global", LayerAllocation.Global), ("sensitivity", LayerAllocation.Sensitivity));
+
     private static readonly NamedChoices<BatchNormMode> BatchNormNames = new(("auto", BatchNormMode.Auto), ("off", BatchNormMode.Off));
 
     private const string DatasetExpected = "an object with \"images\" and \"labels\" file paths";
@@ -50,7 +54,8 @@ internal sealed class PolicyParser
         var data = dataReader is null ? null : ReadData(dataReader);
         var method = ReadMethod(reader);
         var (targetReader, target) = ReadTargetSection(reader);
-        var constraints = reader.Object("constraints", false, "an object") is { } c ? ReadConstraints(c) : ConstraintsPolicy.Default;
+        var constraintsReader = reader.Object("constraints", false, "an object");
+        var constraints = constraintsReader is { } c ? ReadConstraints(c) : ConstraintsPolicy.Default;
         var fineTune = reader.Object("fineTune", false, "an object") is { } f ? ReadFineTune(f) : FineTunePolicy.Default;
         var gate = reader.Object("gate", false, "an object") is { } g ? ReadGate(g) : GatePolicy.Default;
         var latency = reader.Object("latency", false, "an object") is { } l ? ReadLatency(l) : LatencyPolicy.Default;
@@ -60,6 +65,7 @@ internal sealed class PolicyParser
 
         CheckTrainDataIsGivenWhenNeeded(dataReader, data, fineTune);
         CheckRatioWithinMaxRatio(targetReader, target, constraints);
+        CheckAllocationHasBudget(constraintsReader, target, constraints);
         CheckDistillationHasEpochs(reader, fineTune);
         CheckAutoTarget(reader, target, method, steps);
 
@@ -284,6 +290,7 @@ internal sealed class PolicyParser
             MaxRatio = reader.Number("maxRatio", defaults.MaxRatio, NumberRule.Fraction),
             Exclude = ReadExclude(reader),
             RoundTo = ReadRoundTo(reader),
+            Allocation = reader.Choice("allocation", defaults.Allocation, AllocationNames),
         };
         reader.Finish();
         return constraints;
@@ -471,6 +478,23 @@ internal sealed class PolicyParser
             $"target.ratio: keeping {NumberRule.Format(target.Fraction)} of each group prunes more than constraints.maxRatio " +
             $"{NumberRule.Format(constraints.MaxRatio)} allows; raise maxRatio or the ratio",
             targetReader.Property("ratio")!.Value);
+    }
+
+    /// <summary>
+    /// A ratio keeps the same fraction of every group and "auto" leaves each ratio to the method:
+    /// neither has a budget to share out, so only "auto" and "uniform" allocations go with them.
+    /// </summary>
+    private void CheckAllocationHasBudget(PolicyObjectReader? constraintsReader, TargetPolicy? target, ConstraintsPolicy constraints)
+    {
+        if (constraintsReader is null || target is null || constraints.Allocation is LayerAllocation.Auto or LayerAllocation.Uniform) return;
+        if (target.Kind is not (TargetKind.Ratio or TargetKind.Auto)) return;
+        var what = target.Kind == TargetKind.Ratio
+            ? "target.ratio keeps the same fraction of every group"
+            : "target \"auto\" lets the method decide each layer's ratio";
+        _context.Error(AllocationErrors.AllocationWithoutBudget,
+            $"constraints.allocation: \"{AllocationNames.NameOf(constraints.Allocation)}\" shares a budget between layers, but {what}; " +
+            "use a \"macs\", \"params\" or \"latency\" target, or remove constraints.allocation",
+            constraintsReader.Property("allocation")!.Value);
     }
 
     private void CheckDistillationHasEpochs(PolicyObjectReader root, FineTunePolicy fineTune)

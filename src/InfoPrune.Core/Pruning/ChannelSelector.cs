@@ -6,14 +6,26 @@ namespace InfoPrune.Core.Pruning;
 /// <summary>
 /// Turns per-channel importance scores into a plan that meets a target within the constraints.
 /// A uniform ratio keeps the same fraction of every group (ranking within the group). A budget is
-/// met either by global ranking (scores normalised per group, least important channel anywhere
-/// removed first — only for methods whose scores compare across layers) or by the smallest
-/// uniform ratio that meets it, found by bisection (ranking stays within each layer).
+/// shared between layers as <see cref="ConstraintsPolicy.Allocation"/> says: by global ranking
+/// (scores normalised per group, least important channel anywhere removed first — the default only
+/// for methods whose scores compare across layers), by the smallest uniform ratio that meets it,
+/// found by bisection, or by measured sensitivity (<see cref="SensitivityAllocation"/>); ranking
+/// within each layer is the method's either way.
 /// </summary>
 public static class ChannelSelector
 {
+    /// <param name="graph">The analyzed model.</param>
+    /// <param name="scores">A score per channel of each scored group, by group id (higher = more important).</param>
+    /// <param name="target">The target to meet.</param>
+    /// <param name="constraints">The policy's limits.</param>
+    /// <param name="rankAcrossLayers">True when the scores compare across layers, so a budget is met by global ranking.</param>
+    /// <param name="methodName">The method named in each decision's reason.</param>
+    /// <param name="normalisePerGroup">For global ranking: divide each group's scores by their mean so
+    /// layers of different scale compare (true, for magnitudes and the like); false for scores that
+    /// already mean the same in every layer (a gate's signal-to-noise ratio), where a group whose
+    /// channels all score low must be able to lose them all.</param>
     public static PruningPlan Select(DependencyGraph graph, IReadOnlyDictionary<int, double[]> scores, TargetPolicy target,
-        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName)
+        ConstraintsPolicy constraints, bool rankAcrossLayers, string methodName, bool normalisePerGroup = true)
     {
         var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
         var order = candidates.ToDictionary(g => g.Id, g => Ascending(scores[g.Id]));
@@ -24,21 +36,40 @@ public static class ChannelSelector
             kept = UniformCounts(candidates, target.Fraction, constraints);
             reason = $"{methodName}: lowest-scoring channels of the group removed, keeping {target.Fraction:P0}";
         }
-        else if (rankAcrossLayers)
-        {
-            kept = GlobalRanking(graph, candidates, scores, target, constraints);
-            reason = $"{methodName}: removed by global ranking to keep {target.Fraction:P0} of {target.Kind}";
-        }
         else
         {
-            var keep = BisectUniformRatio(graph, candidates, target, constraints);
-            kept = WidthBudgetFill.Fill(candidates, UniformCounts(candidates, keep, constraints), constraints, Budget.For(target, graph, candidates).Meets);
-            reason = $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}";
+            var allocation = Resolve(constraints.Allocation, rankAcrossLayers);
+            (kept, reason) = allocation switch
+            {
+                LayerAllocation.Global => (GlobalRanking(graph, candidates, scores, target, constraints, normalisePerGroup),
+                    $"{methodName}: removed by global ranking to keep {target.Fraction:P0} of {target.Kind}"),
+                LayerAllocation.Sensitivity => (SensitivityAllocation.KeptCounts(graph, candidates,
+                        constraints.Sensitivity ?? throw new ArgumentException("allocation by sensitivity needs the measured sensitivity (ConstraintsPolicy.Sensitivity)", nameof(constraints)),
+                        target, constraints),
+                    $"{methodName}: lowest-scoring channels of the group removed; layer widths chosen by measured sensitivity to keep {target.Fraction:P0} of {target.Kind}"),
+                _ => UniformPlan(graph, candidates, target, constraints, methodName),
+            };
         }
 
+        var sensitivity = target.Kind != TargetKind.Ratio && Resolve(constraints.Allocation, rankAcrossLayers) == LayerAllocation.Sensitivity ? constraints.Sensitivity : null;
+        string ReasonFor(ChannelGroup g) => sensitivity?.Covers(g.Id) == true
+            ? $"{reason} (alone, this width raises the calibration loss by {sensitivity.Cost(g.Id, kept[g.Id]).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)} nats)"
+            : reason;
         var decisions = candidates.Select(g => new GroupDecision(g.Id,
-            order[g.Id].Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(), kept[g.Id] < g.Size ? reason : $"{methodName}: kept whole")).ToList();
+            order[g.Id].Skip(g.Size - kept[g.Id]).OrderBy(i => i).ToArray(), kept[g.Id] < g.Size ? ReasonFor(g) : $"{methodName}: kept whole")).ToList();
         return new PruningPlan(decisions);
+    }
+
+    /// <summary>The allocation a budget is met with: the policy's, or for "auto" global ranking when scores compare across layers, else uniform.</summary>
+    public static LayerAllocation Resolve(LayerAllocation requested, bool rankAcrossLayers) =>
+        requested != LayerAllocation.Auto ? requested : rankAcrossLayers ? LayerAllocation.Global : LayerAllocation.Uniform;
+
+    private static (Dictionary<int, int>, string) UniformPlan(DependencyGraph graph, IReadOnlyList<ChannelGroup> candidates, TargetPolicy target,
+        ConstraintsPolicy constraints, string methodName)
+    {
+        var keep = BisectUniformRatio(graph, candidates, target, constraints);
+        var kept = WidthBudgetFill.Fill(candidates, UniformCounts(candidates, keep, constraints), constraints, Budget.For(target, graph, candidates).Meets);
+        return (kept, $"{methodName}: lowest-scoring channels of the group removed; a uniform keep ratio of {keep:P1} keeps {target.Fraction:P0} of {target.Kind}");
     }
 
     /// <summary>
@@ -72,7 +103,7 @@ public static class ChannelSelector
     }
 
     private static Dictionary<int, int> GlobalRanking(DependencyGraph graph, IReadOnlyList<ChannelGroup> groups,
-        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints)
+        IReadOnlyDictionary<int, double[]> scores, TargetPolicy budget, ConstraintsPolicy constraints, bool normalise)
     {
         var limit = Budget.For(budget, graph, groups);
         // Channels are taken one at a time from the ranking, but a group ships its count rounded
@@ -87,7 +118,7 @@ public static class ChannelSelector
         {
             var s = scores[g.Id];
             var mean = s.Average();
-            var normalised = s.Select(v => mean > 0 ? v / mean : v).OrderBy(v => v).ToArray();
+            var normalised = s.Select(v => normalise && mean > 0 ? v / mean : v).OrderBy(v => v).ToArray();
             sorted[g.Id] = normalised;
             queue.Enqueue((g.Id, 0), (normalised[0], g.Id, 0));
         }

@@ -20,12 +20,18 @@ public sealed record PruneReport
     /// <summary>ONNX Runtime latency of the original and the pruned model; null when timing was switched off.</summary>
     public LatencyReport? Latency { get; init; }
     public FineTuneReport? FineTune { get; init; }
+    /// <summary>The method's own training before its plan (e.g. information-bottleneck gates); null when it trains nothing.</summary>
+    public FineTuneReport? MethodTraining { get; init; }
+    /// <summary>The per-channel scores the method cut on and where it cut (e.g. each gate's log(1 + μ²/σ²)); null when the method shows none.</summary>
+    public ChannelScoreReport? ChannelScores { get; init; }
     public IReadOnlyList<StepTime> Steps { get; init; } = Array.Empty<StepTime>();
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
     /// <summary>The layers that trained with a re-inserted BatchNorm (folded back into their weights in the output).</summary>
     public IReadOnlyList<string> BatchNormLayers { get; init; } = Array.Empty<string>();
     /// <summary>Pruning steps the target was reached in (1: one-shot).</summary>
     public int PruningSteps { get; init; } = 1;
+    /// <summary>What the method reported of its last plan (<see cref="Methods.IPruningMethod.Details"/>), or null.</summary>
+    public object? MethodDetails { get; init; }
     /// <summary>"pruned", "gate-failed" or "failed".</summary>
     public required string Outcome { get; init; }
 }
@@ -63,6 +69,21 @@ public sealed record WidthTableReport(int GroupsMeasured, int ProbesMeasured, in
 public sealed record LatencySearchReport(double Target, IReadOnlyList<LatencySearchStep> Steps, double ChosenMacsFraction);
 
 public sealed record LatencySearchStep(double MacsFraction, double LatencyRatio);
+
+/// <summary>The per-channel scores a method cut on, by group, and the cut it drew.</summary>
+/// <param name="Measure">What a score is, e.g. "log(1 + μ²/σ²)".</param>
+/// <param name="Threshold">Channels scoring below it were removed (constraints may keep some below it); null when the cut is not one threshold.</param>
+/// <param name="ThresholdRule">How the threshold was chosen, e.g. "set to meet macs 0.08".</param>
+/// <param name="Groups">Every scored group, in graph order.</param>
+public sealed record ChannelScoreReport(string Measure, double? Threshold, string ThresholdRule, IReadOnlyList<GroupScores> Groups);
+
+/// <summary>One group's scores (one per channel) and how many channels it kept.</summary>
+/// <param name="GroupId">The group's id in the analysis the plan was made on.</param>
+/// <param name="Name">The group's name.</param>
+/// <param name="Scores">One score per channel, in channel order.</param>
+/// <param name="Kept">Channels the plan kept.</param>
+/// <param name="Weight">How many layers' channels one channel of the group ties together (its weight in a penalty), 1 when not applicable.</param>
+public sealed record GroupScores(int GroupId, string Name, IReadOnlyList<double> Scores, int Kept, int Weight);
 
 public sealed record FineTuneReport(int Epochs, int Steps, double Seconds, double ImagesPerSecond, IReadOnlyList<double> EpochLoss);
 

@@ -42,6 +42,7 @@ public static class PruneReportHtml
         if (report.Output != null) html.AppendLine($"<p>Output: <code>{Encode(report.Output)}</code></p>");
 
         html.AppendLine($"<img alt=\"channels per group\" src=\"data:image/png;base64,{Convert.ToBase64String(PruneReportPlot.ChannelsPng(report))}\">");
+        if (report.ChannelScores is { } scores) AppendScores(html, scores, report.MethodTraining, Path.GetFileName(report.Model));
         if (report.Latency is { } latency) AppendLatency(html, latency, Path.GetFileName(report.Model));
 
         var widths = report.Groups.Any(g => g.FastWidths != null);
@@ -62,6 +63,29 @@ public static class PruneReportHtml
         foreach (var step in report.Steps) html.AppendLine($"<tr><td>{Encode(step.Step)}</td><td>{step.Seconds.ToString("0.000", CultureInfo.InvariantCulture)}</td></tr>");
         html.AppendLine("</table></body></html>");
         return html.ToString();
+    }
+
+    /// <summary>The method's scores: the chart, each group's distribution (quartiles) against the threshold, and its own training.</summary>
+    private static void AppendScores(StringBuilder html, ChannelScoreReport scores, FineTuneReport? training, string modelName)
+    {
+        html.AppendLine($"<h2>Channel scores: {Encode(scores.Measure)}</h2>");
+        if (training != null)
+            html.AppendLine($"<p>Trained by the method for {training.Epochs} epoch(s), {training.Steps} steps, {training.Seconds:0.0} s " +
+                $"({training.ImagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} images/s); mean loss (with the method's penalty) per epoch: " +
+                $"{string.Join(", ", training.EpochLoss.Select(l => l.ToString("0.000", CultureInfo.InvariantCulture)))}.</p>");
+        html.AppendLine(scores.Threshold is { } t
+            ? $"<p>Threshold {t.ToString("0.####", CultureInfo.InvariantCulture)} ({Encode(scores.ThresholdRule)}): channels below it were removed, unless a constraint kept them.</p>"
+            : $"<p>{Encode(scores.ThresholdRule)}.</p>");
+        html.AppendLine($"<img alt=\"channel scores per group\" src=\"data:image/png;base64,{Convert.ToBase64String(PruneReportPlot.ScoresPng(scores, modelName))}\">");
+        html.AppendLine("<table><tr><th>id</th><th>group</th><th>layers per channel</th><th>kept</th><th>min</th><th>lower quartile</th><th>median</th><th>upper quartile</th><th>max</th></tr>");
+        foreach (var g in scores.Groups)
+        {
+            var sorted = g.Scores.Order().ToArray();
+            string At(double q) => sorted.Length == 0 ? "—" : sorted[(int)Math.Round(q * (sorted.Length - 1))].ToString("0.###", CultureInfo.InvariantCulture);
+            html.AppendLine($"<tr><td>{g.GroupId}</td><td class=\"text\">{Encode(g.Name)}</td><td>{g.Weight}</td><td>{g.Kept}/{g.Scores.Count}</td>" +
+                $"<td>{At(0)}</td><td>{At(0.25)}</td><td>{At(0.5)}</td><td>{At(0.75)}</td><td>{At(1)}</td></tr>");
+        }
+        html.AppendLine("</table>");
     }
 
     /// <summary>The latency section: both charts, the per-batch figures, the per-layer shares and how widths and targets were measured.</summary>

@@ -93,6 +93,59 @@ public static class PruneReportPlot
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
+    /// <summary>
+    /// The scores a method cut on: one dot per channel (per coupled set, for gates) above its group,
+    /// red when the plan removed it, and the threshold as a line; each group's label says how many
+    /// channels it kept, so where the cut fell shows per stage.
+    /// </summary>
+    public static byte[] ScoresPng(ChannelScoreReport scores, string modelName)
+    {
+        var plot = new Plot();
+        var ticks = new List<Tick>();
+        var keptXs = new List<double>(); var keptYs = new List<double>();
+        var cutXs = new List<double>(); var cutYs = new List<double>();
+        for (var g = 0; g < scores.Groups.Count; g++)
+        {
+            var group = scores.Groups[g];
+            // The plan keeps a group's best-scoring channels, so its lowest (size − kept) are the removed ones.
+            var order = group.Scores.Select((v, i) => (v, i)).OrderBy(p => p.v).ThenBy(p => p.i).ToArray();
+            for (var rank = 0; rank < order.Length; rank++)
+            {
+                // Spread the dots of a group sideways so that equal scores stay visible.
+                var x = g + (order.Length == 1 ? 0 : (order[rank].i / (double)(order.Length - 1) - 0.5) * 0.6);
+                var removed = rank < order.Length - group.Kept;
+                (removed ? cutXs : keptXs).Add(x);
+                (removed ? cutYs : keptYs).Add(order[rank].v);
+            }
+            ticks.Add(new Tick(g, $"{Shorten(group.Name)} ({group.Kept}/{group.Scores.Count})"));
+        }
+        if (keptXs.Count > 0) Dots(plot, keptXs, keptYs, Color.FromHex("#1f77b4"), "kept");
+        if (cutXs.Count > 0) Dots(plot, cutXs, cutYs, Color.FromHex("#c0392b"), "removed");
+        if (scores.Threshold is { } threshold)
+        {
+            var line = plot.Add.HorizontalLine(threshold);
+            line.Color = Colors.Black;
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = $"threshold {threshold:0.###} ({scores.ThresholdRule})";
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 210;
+        plot.YLabel(scores.Measure + " per channel", 12);
+        plot.Title($"Channel scores per group — {modelName}", 13);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    private static void Dots(Plot plot, List<double> xs, List<double> ys, Color color, string legend)
+    {
+        var dots = plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
+        dots.Color = color;
+        dots.MarkerSize = 5;
+        dots.LegendText = legend;
+    }
+
     private static void Whisker(Plot plot, double x, double low, double high)
     {
         var line = plot.Add.Line(x, low, x, high);

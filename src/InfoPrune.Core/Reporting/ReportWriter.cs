@@ -31,6 +31,9 @@ public static class ReportWriter
         md.AppendLine($"Method `{report.Method}`, target {report.Target}{(report.PruningSteps > 1 ? $" in {report.PruningSteps} steps" : "")}, seed {report.Seed}.");
         if (report.BatchNormLayers.Count > 0)
             md.AppendLine().AppendLine($"Fine-tuned with BatchNorm re-inserted after {report.BatchNormLayers.Count} layer(s), folded back into their weights: {string.Join(", ", report.BatchNormLayers.Select(l => $"`{l}`"))}.");
+        if (report.MethodTraining is { } training)
+            md.AppendLine().AppendLine($"`{report.Method}` trained for {training.Epochs} epoch(s) ({training.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s) before its cut" +
+                (report.ChannelScores is { Threshold: { } t } scores ? $"; channels with {scores.Measure} below {t.ToString("0.###", CultureInfo.InvariantCulture)} removed ({scores.ThresholdRule})." : "."));
         md.AppendLine();
         md.AppendLine("| | before | after | change |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -44,10 +44,11 @@ public sealed class Trainer
     /// <param name="teacher">The model to distil from (run in eval mode without gradients); required when <see cref="FineTuneOptions.Distills"/>, ignored otherwise.</param>
     /// <param name="progress">Reported every <see cref="FineTuneOptions.ProgressInterval"/> steps and at the end of each epoch, on the training thread.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
+    /// <param name="hook">A method's own parameters and loss term, trained with the weights (null: plain fine-tuning).</param>
     /// <exception cref="OperationCanceledException">The token was cancelled; the weights are left part-trained.</exception>
     /// <exception cref="InfoPruneException">The loss became NaN or infinite, or the model or labels do not fit a classifier's training.</exception>
     public TrainingResult Train(GraphExecutor student, LabeledDataset data, GraphExecutor? teacher = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, ITrainingHook? hook = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(data);
@@ -68,7 +69,7 @@ public sealed class Trainer
             torch.manual_seed(Options.Seed);
             student.Training = true;
             if (teacher != null) teacher.Training = false;
-            return Run(student, teacher, stream, schedule, LargestLabel(data, stream.SampleCount), progress, cancellationToken);
+            return Run(student, teacher, stream, schedule, LargestLabel(data, stream.SampleCount), progress, cancellationToken, hook);
         }
         finally
         {
@@ -91,13 +92,15 @@ public sealed class Trainer
     }
 
     private TrainingResult Run(GraphExecutor student, GraphExecutor? teacher, BatchStream stream, LearningRateSchedule schedule,
-        long largestLabel, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        long largestLabel, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, ITrainingHook? hook)
     {
         var device = student.Device;
         var studentProbabilities = OutputsProbabilities(student);
         var teacherProbabilities = teacher != null && OutputsProbabilities(teacher);
         var epochs = new List<EpochSummary>(Options.Epochs);
         using var optimizer = OptimizerFactory.Create(Options, student.Parameters);
+        // The method's variables get their own optimizer, so the weights' schedule never moves their rate.
+        using var hookOptimizer = hook is { Parameters.Count: > 0 } ? optim.Adam(hook.Parameters, hook.LearningRate) : null;
         using var batchTensors = new BatchTensors();
         // Sums over the epoch, kept on the device so a step never waits for a read; the loss in
         // float64 so thousands of per-batch additions do not round away.
@@ -141,11 +144,14 @@ public sealed class Trainer
                     var input = batchTensors.Images(batch);
                     var labels = batchTensors.Labels(batch, device);
                     optimizer.zero_grad();
+                    hookOptimizer?.zero_grad();
                     var logits = ClassScores(student.Forward(input), studentProbabilities);
                     if (globalStep == 0) CheckClassScores(student, logits, largestLabel);
                     var loss = Loss(logits, labels, input, teacher, teacherProbabilities, globalStep == 0);
+                    if (hook != null) loss = loss + hook.Penalty(batch.Count);
                     loss.backward();
                     optimizer.step();
+                    hookOptimizer?.step();
                     using (torch.no_grad())
                     {
                         lossSum.add_(loss.detach(), alpha: batch.Count);

@@ -1,4 +1,7 @@
+using InfoPrune.Core.IO;
+using InfoPrune.Core.Methods.Cmi;
 using InfoPrune.Core.Methods.Information;
+using InfoPrune.Core.Validation;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -78,11 +81,26 @@ internal static class AnalyzeCommand
                 result.AddError($"--measures: '{token}' is not a measure (choose from {string.Join(", ", MeasuresByName.Keys)}).");
         });
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
+        var cmi = new Option<bool>("--cmi")
+        {
+            Description = "Instead of the ablation analysis, order each layer's channels by conditional mutual information (method cmi's defaults, " +
+                          "on the first --cmi-samples samples) and write cmi.json: each layer's channel order, cumulative CMI curve and cutoff, and the visiting order.",
+        };
+        var cmiSamples = new Option<int>("--cmi-samples")
+        {
+            Description = $"With --cmi: N, the samples the N×N Gram matrices are built on ({8} to {CmiParameters.MaxSamples}).",
+            DefaultValueFactory = _ => CmiParameters.DefaultSamples,
+        };
+        cmiSamples.Validators.Add(result =>
+        {
+            if (OptionRules.IntegerToken(result) is { } n && (n < 8 || n > CmiParameters.MaxSamples))
+                result.AddError($"--cmi-samples must be between 8 and {CmiParameters.MaxSamples}.");
+        });
         var preprocess = new PreprocessOptions();
 
         var command = new Command("analyze", "Score every unit by information measures and draw layer-wise cumulative ablation curves.")
         {
-            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, layers, measures, json,
+            model, images, labels, output, samples, evalSamples, steps, seeds, seed, bins, layers, measures, json, cmi, cmiSamples,
         };
         foreach (var option in preprocess.All) command.Options.Add(option);
         command.SetAction(parse => Run(context, new Request(
@@ -102,7 +120,7 @@ internal static class AnalyzeCommand
                     ? MeasurementOptions.Default with { Quantizer = new QuantizerPolicy { Bins = k } }
                     : MeasurementOptions.Default,
             },
-            parse.GetValue(json), parse.GetValue(globals.Threads), preprocess.From(parse))));
+            parse.GetValue(json), parse.GetValue(globals.Threads), preprocess.From(parse), parse.GetValue(cmi) ? parse.GetValue(cmiSamples) : null)));
         return command;
     }
 
@@ -110,7 +128,7 @@ internal static class AnalyzeCommand
         Enum.GetValues<NeuronMeasure>().ToDictionary(AblationOrdering.MeasureName, StringComparer.Ordinal);
 
     private sealed record Request(string Model, string Images, string Labels, string Output, NeuronAnalysisOptions Options, bool Json, int Threads,
-        Preprocessing Preprocessing);
+        Preprocessing Preprocessing, int? CmiSamples = null);
 
     private static int Run(ToolContext context, Request request)
     {
@@ -121,6 +139,7 @@ internal static class AnalyzeCommand
         var data = context.Datasets.Open(request.Images, request.Labels, model, request.Preprocessing);
         using var release = data as IDisposable;
         DeviceChoice.UseThreads(request.Threads);
+        if (request.CmiSamples is { } cmiSampleCount) return RunCmi(context, request, model, data, cmiSampleCount);
 
         // Ctrl+C and SIGTERM stop between evaluations; nothing is written unless the analysis finishes.
         context.Stop.Cooperative = true;
@@ -142,6 +161,41 @@ internal static class AnalyzeCommand
         else WriteText(context.Out, request, result);
         return 0;
     }
+
+    /// <summary><c>analyze --cmi</c>: the cmi walk and cutoffs on the first samples, written to cmi.json and summarized.</summary>
+    private static int RunCmi(ToolContext context, Request request, OnnxModel model, IBatchSource data, int samples)
+    {
+        var parameters = new CmiParameters { Samples = samples };
+        context.Stop.Cooperative = true;
+        CmiReport report;
+        try
+        {
+            var progress = new Progress<string>(message => context.Error.WriteLine($"infoprune: {message}"));
+            report = CmiAnalysis.Run(model, data, parameters, Math.Max(1, request.Threads), progress, context.Stop.Token);
+            Directory.CreateDirectory(request.Output);
+            AtomicFile.WriteAllText(Path.Combine(request.Output, "cmi.json"), JsonSerializer.Serialize(report, CmiJson) + "\n");
+        }
+        finally
+        {
+            context.Stop.Cooperative = false;
+        }
+        if (request.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(report, CmiJsonLine));
+            return 0;
+        }
+        context.Out.WriteLine($"{request.Model}: CMI on {report.Samples} samples (α = {report.Alpha.ToString(CultureInfo.InvariantCulture)}, {report.Conditioning}, " +
+            $"{report.Cutoff}, {report.Order} from {report.StartLayer}); {report.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        foreach (var layer in report.Layers)
+            context.Out.WriteLine($"  {layer.Visit,2}. {layer.Name}: cutoff keeps {layer.Cutoff} of {layer.Channels} channels, " +
+                $"I(S;Y|Z) {layer.Cumulative[layer.Cutoff].ToString("0.###", CultureInfo.InvariantCulture)} of {layer.Cumulative[^1].ToString("0.###", CultureInfo.InvariantCulture)} bits" +
+                (layer.ConditionedOn.Count == 0 ? "" : $", given {string.Join(", ", layer.ConditionedOn)}"));
+        context.Out.WriteLine($"Curves: {Path.GetFullPath(Path.Combine(request.Output, "cmi.json"))}");
+        return 0;
+    }
+
+    private static readonly JsonSerializerOptions CmiJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    private static readonly JsonSerializerOptions CmiJsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private static void WriteText(TextWriter output, Request request, NeuronAnalysisResult result)
     {

@@ -80,15 +80,29 @@ public class InformationMethodTests
     }
 
     [Fact]
-    public void HybridUnderABudgetPrunesDeepLayersTwiceAsHard()
+    public void HybridWithSplitRatesUnderABudgetPrunesDeepLayersTwiceAsHard()
     {
         var (graph, context) = Measured(ToyNets.TwoHiddenLayers(), ToyNets.ThreeClassData(300));
-        var plan = new HybridMethod().Plan(graph, context, new TargetPolicy(TargetKind.Params, 0.7), ConstraintsPolicy.Default with { MaxRatio = 1 });
+        var plan = new HybridMethod(new HybridParameters { SplitRates = true })
+            .Plan(graph, context, new TargetPolicy(TargetKind.Params, 0.7), ConstraintsPolicy.Default with { MaxRatio = 1 });
         var kept = plan.Decisions.Values.OrderBy(d => d.GroupId).Select(d => d.Kept).ToArray();
         // Parameters 93 = 30 + 42 + 21. Two layers of 6 at pruning rates k and 2k (the paper's 1:2): keeping
         // (6, 4) leaves 73 > 65.1, keeping (5, 4) leaves 64 — the first step that fits, 1 and 2 units pruned.
         Assert.Equal(new[] { 5, 4 }, kept);
         Assert.True(new CostModel(graph).Cost(plan).Params <= 0.7 * new CostModel(graph).OriginalParams);
+    }
+
+    [Fact]
+    public void HybridByDefaultSharesABudgetLikeTheSingleMeasures()
+    {
+        var (graph, context) = Measured(ToyNets.TwoHiddenLayers(), ToyNets.ThreeClassData(300));
+        var target = new TargetPolicy(TargetKind.Params, 0.7);
+        var constraints = ConstraintsPolicy.Default with { MaxRatio = 1 };
+        var hybrid = new HybridMethod().Plan(graph, context, target, constraints);
+        var single = new InformationMeasureMethod(InformationMeasure.MutualInformation).Plan(graph, context, target, constraints);
+        Assert.Equal(single.Decisions.Values.Select(d => d.Kept), hybrid.Decisions.Values.Select(d => d.Kept));
+        Assert.Equal(LayerAllocation.Uniform, ((IImportanceMethod)new HybridMethod()).PreferredAllocation);
+        Assert.Equal(LayerAllocation.Auto, ((IImportanceMethod)new HybridMethod(new HybridParameters { SplitRates = true })).PreferredAllocation);
     }
 
     [Fact]

@@ -306,6 +306,20 @@ public class MalformedPolicyTests
         "method": {"name": "l1"},
         "target": "half"}
         """, "IP0407", 4, 11)]
+    [InlineData("allocation by sensitivity with a ratio target", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"ratio": 0.5},
+        "constraints": {"allocation": "sensitivity"}}
+        """, "IP0860", 5, 31)]
+    [InlineData("allocation names no way of sharing a budget", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "l1"},
+        "target": {"macs": 0.5},
+        "constraints": {"allocation": "information"}}
+        """, "IP0407", 5, 31)]
     [InlineData("unknown method", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},

@@ -85,6 +85,7 @@ public class PolicySchemaAgreementTests
     [InlineData("zero temperature", """, "fineTune": {"distill": {"temperature": 0}}}""")]
     [InlineData("gate accuracy as percent", """, "gate": {"minAccuracy": 88}}""")]
     [InlineData("roundTo names no rounding mode", """, "constraints": {"roundTo": "fast"}}""")]
+    [InlineData("allocation names no way of sharing a budget", """, "constraints": {"allocation": "information"}}""")]
     [InlineData("latency gate of zero", """, "gate": {"maxLatencyRatio": 0}}""")]
     [InlineData("negative latency threads", """, "latency": {"threads": -1}}""")]
     [InlineData("negative seed", """, "seed": -1}""")]

@@ -196,6 +196,19 @@ public class ValidPolicyTests
         Assert.Equal(expected == null, constraints.RoundsToMeasuredWidths);
     }
 
+    [Theory]
+    [InlineData(null, LayerAllocation.Auto)]
+    [InlineData("uniform", LayerAllocation.Uniform)]
+    [InlineData("global", LayerAllocation.Global)]
+    [InlineData("sensitivity", LayerAllocation.Sensitivity)]
+    public void AllocationDefaultsToTheMethodsOwnAndNamesEveryWayOfSharingABudget(string? allocation, LayerAllocation expected)
+    {
+        var json = Minimal.Replace("\"ratio\": 0.5", "\"macs\": 0.5")[..^1]
+                   + (allocation is null ? "}" : $", \"constraints\": {{\"allocation\": \"{allocation}\"}}}}");
+
+        Assert.Equal(expected, ParseValid(json).Constraints.Allocation);
+    }
+
     [Fact]
     public void LatencyTargetKeepsAFractionOfTheMeasuredTime()
     {
@@ -254,6 +267,7 @@ public class ValidPolicyTests
     [InlineData("js-separation", typeof(InformationMeasureParameters))]
     [InlineData("labeled-mi", typeof(InformationMeasureParameters))]
     [InlineData("hybrid", typeof(HybridParameters))]
+    [InlineData("cmi", typeof(InfoPrune.Core.Methods.Cmi.CmiParameters))]
     [InlineData("mipp", typeof(InfoPrune.Core.Methods.Mipp.MippParameters))]
     public void EveryRegisteredMethodParsesToItsParameterRecord(string name, Type parametersType)
     {
@@ -267,7 +281,7 @@ public class ValidPolicyTests
     public void CatalogNamesExactlyTheMethodsThisBuildRuns()
     {
         Assert.Equal(
-            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid", "mipp"],
+            ["l1", "l2", "random", "entropy", "mutual-information", "kl-selectivity", "js-separation", "labeled-mi", "hybrid", "cmi", "mipp", "ib-gates"],
             MethodCatalog.Names);
     }
 
@@ -290,8 +304,7 @@ public class ValidPolicyTests
     }
 
     [Theory]
-    [InlineData("cmi")]
-    [InlineData("ib-gates")]
+    [InlineData("optimal-brain-damage")]
     public void AMethodNothingCanRunIsRefusedWhenThePolicyIsRead(string name)
     {
         var diagnostic = Assert.Single(Check(WithMethod($"{{\"name\": \"{name}\"}}")).Diagnostics);

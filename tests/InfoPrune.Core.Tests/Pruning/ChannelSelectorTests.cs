@@ -68,6 +68,28 @@ public class ChannelSelectorTests
         }
     }
 
+    [Theory]
+    [InlineData(0.25)]
+    [InlineData(0.08)]
+    public void UniformRatioSpendsWhatItsStepsLeaveOfTheBudget(double fraction)
+    {
+        // lenet5's conv1 has 6 channels, so one step of a uniform ratio is a large share of the MACs:
+        // the largest ratio that fits kept 18.4% at a 25% target before the rest was spent.
+        var graph = LeNet();
+        var cost = new CostModel(graph);
+        var constraints = ConstraintsPolicy.Default with { Allocation = LayerAllocation.Uniform, RoundTo = 1 };
+        var plan = ChannelSelector.Select(graph, L1(graph), new TargetPolicy(TargetKind.Macs, fraction), constraints, true, "l1");
+        var macs = cost.Cost(plan).Macs;
+        Assert.InRange((double)macs / cost.OriginalMacs, fraction - 0.01, fraction);
+        foreach (var group in graph.PrunableGroups.Where(g => plan.KeptIndices(g).Count < g.Size))
+        {
+            var counts = plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept);
+            counts[group.Id]++;
+            Assert.True(cost.Cost(counts).Macs > fraction * cost.OriginalMacs, $"{group} could keep one more channel");
+        }
+        Assert.All(plan.Decisions.Values.Where(d => d.Kept < graph.Groups[d.GroupId].Size), d => Assert.Contains("uniform keep ratio", d.Reason));
+    }
+
     [Fact]
     public void MinChannelsAndMaxRatioBoundEveryGroup()
     {

@@ -99,7 +99,18 @@ internal sealed class LayerAblator : IDisposable
     }
 
     /// <summary>Top-1 accuracy on the evaluation samples with <paramref name="ablated"/> units ablated, to zero or (balanced) to their mean.</summary>
-    public double Accuracy(IReadOnlyCollection<int> ablated, bool balanced)
+    public double Accuracy(IReadOnlyCollection<int> ablated, bool balanced) => Run(ablated, balanced, withLoss: false).Accuracy;
+
+    /// <summary>
+    /// Top-1 accuracy and mean cross-entropy (nats) on the evaluation samples with
+    /// <paramref name="ablated"/> units ablated, to zero or (balanced) to their mean. The loss
+    /// moves with every unit removed where accuracy moves in steps of one sample, so it ranks
+    /// small removals that accuracy cannot tell apart.
+    /// </summary>
+    public (double Accuracy, double Loss) Evaluate(IReadOnlyCollection<int> ablated, bool balanced) => Run(ablated, balanced, withLoss: true);
+
+    // The loss only when asked: accuracy alone also works for outputs cross-entropy cannot read (one sigmoid unit).
+    private (double Accuracy, double Loss) Run(IReadOnlyCollection<int> ablated, bool balanced, bool withLoss)
     {
         if (balanced && !CanBalance) throw new InvalidOperationException("this layer's consumers cannot take bias balancing");
         using var noGrad = torch.no_grad();
@@ -132,6 +143,7 @@ internal sealed class LayerAblator : IDisposable
         }
 
         long correct = 0;
+        double loss = 0;
         var wasTraining = _downstream.Training;
         _downstream.Training = false;
         try
@@ -140,15 +152,21 @@ internal sealed class LayerAblator : IDisposable
             {
                 using var batchScope = NewDisposeScope();
                 var logits = _downstream.ForwardAll(inputs)[0];
-                var predicted = logits.reshape(labels.shape[0], -1).argmax(1);
-                correct += predicted.eq(labels).sum().item<long>();
+                var flat = logits.reshape(labels.shape[0], -1);
+                correct += flat.argmax(1).eq(labels).sum().item<long>();
+                if (withLoss && flat.shape[1] <= labels.max().item<long>())
+                    throw new InfoPrune.Core.Diagnostics.InfoPruneException(Pruning.AllocationErrors.LossNeedsOneOutputPerClass,
+                        $"the model gives {flat.shape[1]} output(s) per sample, but the calibration labels go up to {labels.max().item<long>()}: " +
+                        "measuring a layer's loss needs one output (logit) per class; use another constraints.allocation");
+                if (withLoss)
+                    loss += torch.nn.functional.cross_entropy(flat.to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum).item<float>();
             }
         }
         finally
         {
             _downstream.Training = wasTraining;
         }
-        return (double)correct / _sampleCount;
+        return ((double)correct / _sampleCount, loss / _sampleCount);
     }
 
     public void Dispose()

@@ -49,6 +49,24 @@ internal sealed class SampleSet
             : (calibrationSet, all.Range(0, Math.Min(evaluation, all.Count)), true);
     }
 
+    /// <summary>The first <paramref name="count"/> samples of <paramref name="batches"/> (fewer when they hold fewer).</summary>
+    public static SampleSet From(IEnumerable<Batch> batches, int count)
+    {
+        var images = new List<float>();
+        var labels = new List<long>();
+        long[]? sampleShape = null;
+        foreach (var batch in batches)
+        {
+            var take = Math.Min(batch.Count, count - labels.Count);
+            sampleShape ??= batch.Shape[1..];
+            var length = batch.Count == 0 ? 0 : batch.Images.Length / batch.Count;
+            images.AddRange(batch.Images.AsSpan(0, take * length).ToArray());
+            labels.AddRange(batch.Labels.AsSpan(0, take).ToArray());
+            if (labels.Count >= count) break;
+        }
+        return new SampleSet(images.ToArray(), labels.ToArray(), sampleShape ?? Array.Empty<long>());
+    }
+
     public SampleSet Range(int start, int count)
     {
         var length = SampleLength;

@@ -9,9 +9,10 @@ namespace InfoPrune.Core.Methods.Information;
 
 /// <summary>
 /// The paper's hybrid scheme (Section 6, Fig. 5): a measure per layer — by default mutual
-/// information in the shallow layers and KL selectivity in the deep ones — and, under a MACs or
-/// parameter budget, per-layer pruning rates in the ratio of the split (default 1:2, deep layers
-/// pruned twice as hard). See <see cref="HybridLayout"/> for how shallow and deep are decided.
+/// information in the shallow layers and KL selectivity in the deep ones — and, with
+/// <c>splitRates</c>, under a MACs or parameter budget, per-layer pruning rates in the ratio of the
+/// split (default 1:2, deep layers pruned twice as hard); without it the budget is shared as
+/// <c>constraints.allocation</c> says. See <see cref="HybridLayout"/> for how shallow and deep are decided.
 /// </summary>
 public sealed class HybridMethod : IImportanceMethod
 {
@@ -34,6 +35,13 @@ public sealed class HybridMethod : IImportanceMethod
 
     /// <inheritdoc />
     public bool RanksAcrossLayers => Parameters.Settings.CrossLayer;
+
+    /// <summary>
+    /// With <c>constraints.allocation</c> "auto": the shallow:deep split's rates when
+    /// <see cref="HybridParameters.SplitRates"/> asks for them, else a uniform ratio, as for the single measures.
+    /// </summary>
+    public LayerAllocation PreferredAllocation =>
+        RanksAcrossLayers ? LayerAllocation.Global : Parameters.SplitRates ? LayerAllocation.Auto : LayerAllocation.Uniform;
 
     private readonly IReadOnlyList<Diagnostic> _settingWarnings;
     private IReadOnlyList<Diagnostic> _planWarnings = Array.Empty<Diagnostic>();
@@ -72,6 +80,6 @@ public sealed class HybridMethod : IImportanceMethod
         var scores = Score(graph, context);
         _planWarnings = InformationWarnings.TiedScores(graph, scores, Name).ToArray();
         return InformationPlanner.Plan(Name, graph, measurements, scores,
-            layout.ToDictionary(l => l.Key, l => l.Value.PruneWeight), Reason, Parameters.Settings, target, constraints);
+            Parameters.SplitRates ? layout.ToDictionary(l => l.Key, l => l.Value.PruneWeight) : null, Reason, Parameters.Settings, target, constraints);
     }
 }

@@ -15,8 +15,9 @@ internal static class InformationPlanner
     /// <summary>
     /// The plan. A ratio target keeps its contract — every layer keeps that fraction (the engine's
     /// <see cref="ChannelSelector"/>). Under a MACs or parameter budget, where the per-layer ratios
-    /// are the method's to choose, layers prune at rates ∝ <paramref name="pruneWeights"/> (null:
-    /// one uniform rate, found by the engine's bisection).
+    /// are the method's to choose, the policy's <c>constraints.allocation</c> shares the budget; with
+    /// "auto", layers prune at rates ∝ <paramref name="pruneWeights"/> (null: the engine's uniform
+    /// ratio, or its allocation by measured sensitivity when the pipeline resolved "auto" to it).
     /// </summary>
     public static PruningPlan Plan(string methodName, DependencyGraph graph, ActivationMeasurements measurements,
         IReadOnlyDictionary<int, double[]> scores, IReadOnlyDictionary<int, double>? pruneWeights, Func<int, string> layerReason,
@@ -27,7 +28,7 @@ internal static class InformationPlanner
         if (settings.CrossLayer && target.Kind == TargetKind.Ratio)
             selection = ChannelSelector.Decide(candidates, scores, GlobalRanking(candidates, scores, target.Fraction, constraints),
                 _ => $"{methodName}: lowest scores across all layers removed (cross-layer ranking), keeping {target.Fraction:P0} of the units", methodName);
-        else if (settings.CrossLayer || pruneWeights == null || target.Kind == TargetKind.Ratio)
+        else if (settings.CrossLayer || pruneWeights == null || target.Kind == TargetKind.Ratio || constraints.Allocation != LayerAllocation.Auto)
             selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, methodName);
         else
             selection = ChannelSelector.Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),

@@ -1,0 +1,98 @@
+using InfoPrune.Core.Policy;
+using InfoPrune.Core.Policy.Json;
+using InfoPrune.Core.Policy.Reading;
+
+namespace InfoPrune.Core.Methods.Cmi;
+
+/// <summary>What a layer's channels are conditioned on (the CMI paper, Section 3.3).</summary>
+public enum CmiConditioning
+{
+    /// <summary>The chosen channels of the neighbouring layer visited just before (the paper's compact CMI, eq. 8).</summary>
+    Compact,
+    /// <summary>The chosen channels of every layer visited before on the way to this one (the paper's full CMI, eq. 6).</summary>
+    Full,
+}
+
+/// <summary>How a layer's cumulative CMI curve is cut (the CMI paper, Section 4).</summary>
+public enum CmiCutoff
+{
+    /// <summary>The knee of the cumulative curve (Scree test).</summary>
+    Scree,
+    /// <summary>X-means clustering of the per-channel increments; the lowest cluster goes.</summary>
+    XMeans,
+}
+
+/// <summary>The order layers are visited in (the CMI paper, Section 5.2).</summary>
+public enum CmiLayerOrder
+{
+    /// <summary>Input to output.</summary>
+    Forward,
+    /// <summary>From the layer whose unconditioned cutoff prunes most, outward in both directions.</summary>
+    Bidirectional,
+}
+
+/// <summary>
+/// Parameters of <c>"method": { "name": "cmi", … }</c>. Defaults are the paper's best setting:
+/// compact CMI, Scree cutoff, bidirectional order, α = 2.
+/// </summary>
+public sealed record CmiParameters : MethodParameters
+{
+    /// <summary>Default sample count N: Gram matrices are N×N per channel.</summary>
+    public const int DefaultSamples = 256;
+
+    /// <summary>Largest N accepted: a 64-channel layer then holds 64·N² doubles (128 MB at 512).</summary>
+    public const int MaxSamples = 1024;
+
+    /// <summary>N, the calibration samples the Gram matrices are built on (the first N of the calibration pass).</summary>
+    public int Samples { get; init; } = DefaultSamples;
+
+    /// <summary>The Rényi order α; 2 (the default) needs no eigendecomposition.</summary>
+    public double Alpha { get; init; } = 2;
+
+    /// <summary>The RBF width σ set by hand, in the activations' units; null: Silverman's rule per layer.</summary>
+    public double? KernelWidth { get; init; }
+
+    public CmiConditioning Conditioning { get; init; } = CmiConditioning.Compact;
+    public CmiCutoff Cutoff { get; init; } = CmiCutoff.Scree;
+    public CmiLayerOrder Order { get; init; } = CmiLayerOrder.Bidirectional;
+
+    internal static readonly NamedChoices<CmiConditioning> ConditioningNames = new(("compact", CmiConditioning.Compact), ("full", CmiConditioning.Full));
+    internal static readonly NamedChoices<CmiCutoff> CutoffNames = new(("scree", CmiCutoff.Scree), ("xmeans", CmiCutoff.XMeans));
+    internal static readonly NamedChoices<CmiLayerOrder> OrderNames = new(("forward", CmiLayerOrder.Forward), ("bidirectional", CmiLayerOrder.Bidirectional));
+
+    internal static MethodParameters Parse(PolicyObjectReader reader)
+    {
+        var parameters = new CmiParameters
+        {
+            Samples = reader.Integer("samples", DefaultSamples, 8, MaxSamples),
+            Alpha = reader.Number("alpha", 2, NumberRule.Positive),
+            KernelWidth = ReadKernelWidth(reader),
+            Conditioning = reader.Choice("conditioning", CmiConditioning.Compact, ConditioningNames),
+            Cutoff = reader.Choice("cutoff", CmiCutoff.Scree, CutoffNames),
+            Order = reader.Choice("order", CmiLayerOrder.Bidirectional, OrderNames),
+        };
+        reader.Finish();
+        return parameters;
+    }
+
+    /// <summary><c>kernelWidth</c>: <c>"silverman"</c> (null, the default) or σ &gt; 0.</summary>
+    private static double? ReadKernelWidth(PolicyObjectReader reader)
+    {
+        const string expected = "\"silverman\" or a number > 0 (the RBF width σ in the activations' units)";
+        var property = reader.Property("kernelWidth");
+        switch (property?.Value)
+        {
+            case null:
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
+                if (text != "silverman")
+                    reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("kernelWidth")}: {property.Value.Describe()} is not allowed; expected {expected}");
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
+                return reader.Values.Number(number, reader.PathOf("kernelWidth"), NumberRule.Positive);
+            case var other:
+                reader.Values.WrongType(other, reader.PathOf("kernelWidth"), expected);
+                return null;
+        }
+    }
+}
