@@ -100,7 +100,6 @@ public class PolicySchemaAgreementTests
 
     [Theory]
     [InlineData("l1 with a quantizer", """{"name": "l1", "quantizer": {"bits": 1}}""")]
-    [InlineData("a method this build cannot run", """{"name": "ib-gates"}""")]
     [InlineData("mipp with alpha 1", """{"name": "mipp", "alpha": 1}""")]
     [InlineData("mipp with one repeat", """{"name": "mipp", "repeats": 1}""")]
     [InlineData("mipp with an empty hidden list", """{"name": "mipp", "hidden": []}""")]
