@@ -80,21 +80,42 @@ internal sealed class PredictorEnsemble : IDisposable
         var samples = (int)y.shape[1];
         var batch = Math.Min(batchSize, samples);
         var perMember = x.shape[0] == Members && y.shape[0] == Members && Members > 1;
-        using var optimizer = optim.Adam(_weights.Concat(_biases), learningRate);
-        var indices = new long[(perMember ? Members : 1) * batch];
-        for (var step = 1; step <= steps; step++)
+        var parameters = _weights.Concat(_biases).ToArray();
+        // Adam written out (β 0.9/0.999, ε 1e-8) with its moments owned here: every tensor and scalar
+        // a step makes lives in that step's DisposeScope, whatever else runs on other threads.
+        var firstMoments = parameters.Select(p => torch.zeros_like(p).DetachFromDisposeScope()).ToArray();
+        var secondMoments = parameters.Select(p => torch.zeros_like(p).DetachFromDisposeScope()).ToArray();
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            using (NewDisposeScope())
+            var indices = new long[(perMember ? Members : 1) * batch];
+            for (var step = 1; step <= steps; step++)
             {
-                for (var i = 0; i < indices.Length; i++) indices[i] = batches.Next(samples) + (perMember ? i / batch * (long)samples : 0);
-                var index = torch.tensor(indices);
-                var loss = Forward(Rows(x, index, batch)).sub(Rows(y, index, batch)).square().mean(new long[] { 1, 2 }).sum();
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
+                cancellation.ThrowIfCancellationRequested();
+                using (NewDisposeScope())
+                {
+                    for (var i = 0; i < indices.Length; i++) indices[i] = batches.Next(samples) + (perMember ? i / batch * (long)samples : 0);
+                    var index = torch.tensor(indices);
+                    var loss = Forward(Rows(x, index, batch)).sub(Rows(y, index, batch)).square().mean(new long[] { 1, 2 }).sum();
+                    foreach (var p in parameters) p.grad?.zero_();
+                    loss.backward();
+                    using var noGrad = torch.no_grad();
+                    var correction1 = 1 - Math.Pow(0.9, step);
+                    var correction2 = 1 - Math.Pow(0.999, step);
+                    for (var k = 0; k < parameters.Length; k++)
+                    {
+                        var grad = parameters[k].grad!;
+                        firstMoments[k].mul_(0.9).add_(grad, alpha: 0.1);
+                        secondMoments[k].mul_(0.999).addcmul_(grad, grad, value: 0.001);
+                        var denominator = secondMoments[k].div(correction2).sqrt_().add_(1e-8);
+                        parameters[k].addcdiv_(firstMoments[k], denominator, value: -learningRate / correction1);
+                    }
+                }
+                if (done != null && checkEvery > 0 && step % checkEvery == 0 && done()) return step;
             }
-            if (done != null && checkEvery > 0 && step % checkEvery == 0 && done()) return step;
+        }
+        finally
+        {
+            foreach (var t in firstMoments.Concat(secondMoments)) t.Dispose();
         }
         return steps;
     }
