@@ -15,25 +15,28 @@ public static class PruneReportPlot
     {
         var plot = new Plot();
         var groups = report.Groups;
-        var before = new List<Bar>();
-        var after = new List<Bar>();
-        for (var i = 0; i < groups.Count; i++)
-        {
-            before.Add(new Bar { Position = i * 3, Value = groups[i].ChannelsBefore, FillColor = Colors.LightGray });
-            after.Add(new Bar { Position = i * 3 + 1, Value = groups[i].ChannelsAfter, FillColor = groups[i].Prunable ? Color.FromHex("#1f77b4") : Colors.DarkGray });
-        }
-        plot.Add.Bars(before).LegendText = "before";
-        plot.Add.Bars(after).LegendText = "after (dark grey: frozen)";
-        var ticks = groups.Select((g, i) => new Tick(i * 3 + 0.5, Shorten(g.Name))).ToArray();
+        BeforeAfterBars(plot, groups.Select(g => (g.Name, (double)g.ChannelsBefore, (double)g.ChannelsAfter,
+            g.Prunable ? Color.FromHex("#1f77b4") : Colors.DarkGray)).ToList(), "after (dark grey: frozen)");
+        plot.YLabel("channels", 12);
+        plot.Title($"Channels per group — {Path.GetFileName(report.Model)}, {report.Method}, {report.Target}", 13);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
+    }
+
+    /// <summary>
+    /// One pair of bars per item, in order (before in light grey, after in the item's colour), with
+    /// the items' shortened names as slanted ticks below: the shape of the per-group and per-layer charts.
+    /// </summary>
+    private static void BeforeAfterBars(Plot plot, IReadOnlyList<(string Name, double Before, double After, Color AfterColor)> items, string afterLegend)
+    {
+        plot.Add.Bars(items.Select((item, i) => new Bar { Position = i * 3, Value = item.Before, FillColor = Colors.LightGray }).ToList()).LegendText = "before";
+        plot.Add.Bars(items.Select((item, i) => new Bar { Position = i * 3 + 1, Value = item.After, FillColor = item.AfterColor }).ToList()).LegendText = afterLegend;
+        var ticks = items.Select((item, i) => new Tick(i * 3 + 0.5, Shorten(item.Name))).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 190;
         plot.Axes.Margins(bottom: 0);
-        plot.YLabel("channels", 12);
-        plot.Title($"Channels per group — {Path.GetFileName(report.Model)}, {report.Method}, {report.Target}", 13);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
     /// <summary>
@@ -71,22 +74,7 @@ public static class PruneReportPlot
     public static byte[] LayerLatencyPng(LatencyReport latency)
     {
         var plot = new Plot();
-        var layers = latency.Layers;
-        var before = new List<Bar>();
-        var after = new List<Bar>();
-        for (var i = 0; i < layers.Count; i++)
-        {
-            before.Add(new Bar { Position = i * 3, Value = layers[i].OriginalMs, FillColor = Colors.LightGray });
-            after.Add(new Bar { Position = i * 3 + 1, Value = layers[i].PrunedMs, FillColor = Color.FromHex("#1f77b4") });
-        }
-        plot.Add.Bars(before).LegendText = "before";
-        plot.Add.Bars(after).LegendText = "after";
-        var ticks = layers.Select((l, i) => new Tick(i * 3 + 0.5, Shorten(l.Name))).ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 190;
-        plot.Axes.Margins(bottom: 0);
+        BeforeAfterBars(plot, latency.Layers.Select(l => (l.Name, l.OriginalMs, l.PrunedMs, Color.FromHex("#1f77b4"))).ToList(), "after");
         plot.YLabel("ms per run", 12);
         plot.Title($"Time per layer at batch {latency.BatchSize} (ONNX Runtime profiler)", 13);
         plot.ShowLegend(Alignment.UpperRight);

@@ -29,29 +29,7 @@ public class IbGatesTests
     /// relu → GAP → flatten → gemm → relu → gemm head: a residual coupled set, a layer with its
     /// BatchNorm kept, and a hidden fully connected layer.
     /// </summary>
-    private static OnnxModel ResidualNet() => new TestModelBuilder(13, seed: 21).Input("x", "N", 3, 6, 6).Output("y", "N", 3)
-        .Weight("c1w", new long[] { 4, 3, 3, 3 }).Weight("c1b", new long[] { 4 })
-        .Weight("c2w", new long[] { 5, 4, 3, 3 }).Weight("c2b", new long[] { 5 })
-        .Weight("scw", new long[] { 5, 4, 1, 1 })
-        .Weight("c3w", new long[] { 6, 5, 3, 3 })
-        .Weight("bn_s", new long[] { 6 }, 0.5f, 1.5f).Weight("bn_b", new long[] { 6 }).Weight("bn_m", new long[] { 6 }).Weight("bn_v", new long[] { 6 }, 0.5f, 1.5f)
-        .Weight("f1w", new long[] { 7, 6 }).Weight("f1b", new long[] { 7 })
-        .Weight("f2w", new long[] { 3, 7 }).Weight("f2b", new long[] { 3 })
-        .Node("Conv", new[] { "x", "c1w", "c1b" }, new[] { "a" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("Relu", new[] { "a" }, new[] { "a2" })
-        .Node("Conv", new[] { "a2", "c2w", "c2b" }, new[] { "b" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("Conv", new[] { "a2", "scw" }, new[] { "s" })
-        .Node("Add", new[] { "b", "s" }, new[] { "r" })
-        .Node("Relu", new[] { "r" }, new[] { "r2" })
-        .Node("Conv", new[] { "r2", "c3w" }, new[] { "c" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("BatchNormalization", new[] { "c", "bn_s", "bn_b", "bn_m", "bn_v" }, new[] { "c2" })
-        .Node("Relu", new[] { "c2" }, new[] { "c3" })
-        .Node("GlobalAveragePool", new[] { "c3" }, new[] { "g" })
-        .Node("Flatten", new[] { "g" }, new[] { "f" })
-        .Node("Gemm", new[] { "f", "f1w", "f1b" }, new[] { "h" }, ("transB", 1L))
-        .Node("Relu", new[] { "h" }, new[] { "h2" })
-        .Node("Gemm", new[] { "h2", "f2w", "f2b" }, new[] { "y" }, ("transB", 1L))
-        .Build();
+    private static OnnxModel ResidualNet() => ResidualTestNet.Build(seed: 21, inputChannels: 3, size: 6, first: 4, residual: 5, normalized: 6, hidden: 7, classes: 3);
 
     private static readonly long[] InputShape = { 8, 3, 6, 6 };
 

@@ -14,29 +14,7 @@ public class BatchNormReinsertionTests
     /// conv → relu → (conv + 1x1 shortcut conv, no bias) add → relu → conv → BN (kept) → relu → GAP →
     /// flatten → gemm (hidden) → relu → gemm (head): every kind of layer the insertion decides on.
     /// </summary>
-    private static OnnxModel FoldedNet() => new TestModelBuilder(13, seed: 11).Input("x", "N", 3, 8, 8).Output("y", "N", 4)
-        .Weight("c1w", new long[] { 6, 3, 3, 3 }).Weight("c1b", new long[] { 6 })
-        .Weight("c2w", new long[] { 5, 6, 3, 3 }).Weight("c2b", new long[] { 5 })
-        .Weight("scw", new long[] { 5, 6, 1, 1 })
-        .Weight("c3w", new long[] { 7, 5, 3, 3 })
-        .Weight("bn_s", new long[] { 7 }, 0.5f, 1.5f).Weight("bn_b", new long[] { 7 }).Weight("bn_m", new long[] { 7 }).Weight("bn_v", new long[] { 7 }, 0.5f, 1.5f)
-        .Weight("f1w", new long[] { 9, 7 }).Weight("f1b", new long[] { 9 })
-        .Weight("f2w", new long[] { 4, 9 }).Weight("f2b", new long[] { 4 })
-        .Node("Conv", new[] { "x", "c1w", "c1b" }, new[] { "a" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("Relu", new[] { "a" }, new[] { "a2" })
-        .Node("Conv", new[] { "a2", "c2w", "c2b" }, new[] { "b" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("Conv", new[] { "a2", "scw" }, new[] { "s" })
-        .Node("Add", new[] { "b", "s" }, new[] { "r" })
-        .Node("Relu", new[] { "r" }, new[] { "r2" })
-        .Node("Conv", new[] { "r2", "c3w" }, new[] { "c" }, ("pads", new long[] { 1, 1, 1, 1 }))
-        .Node("BatchNormalization", new[] { "c", "bn_s", "bn_b", "bn_m", "bn_v" }, new[] { "c2" })
-        .Node("Relu", new[] { "c2" }, new[] { "c3" })
-        .Node("GlobalAveragePool", new[] { "c3" }, new[] { "g" })
-        .Node("Flatten", new[] { "g" }, new[] { "f" })
-        .Node("Gemm", new[] { "f", "f1w", "f1b" }, new[] { "h" }, ("transB", 1L))
-        .Node("Relu", new[] { "h" }, new[] { "h2" })
-        .Node("Gemm", new[] { "h2", "f2w", "f2b" }, new[] { "y" }, ("transB", 1L))
-        .Build();
+    private static OnnxModel FoldedNet() => ResidualTestNet.Build(seed: 11, inputChannels: 3, size: 8, first: 6, residual: 5, normalized: 7, hidden: 9, classes: 4);
 
     private static IEnumerable<Batch> RandomBatches(int batches, int size, long[] sampleShape, int seed)
     {
