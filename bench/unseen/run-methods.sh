@@ -8,13 +8,13 @@
 #   bench/unseen/run-methods.sh     appends to bench/results/unseen-bn/methods.jsonl, prints a table
 #
 # Runs: cmi, mipp and mutual-information at about 25% of MACs, mipp with "target": "auto", ib-gates
-# at 25% of MACs with 1 gate epoch and 1 fine-tuning epoch. The others fine-tune FT_EPOCHS (0): this
+# at 25% of MACs with 1 gate epoch and IB_FT_EPOCHS (1) fine-tuning epochs. The others fine-tune FT_EPOCHS (0): this
 # checks that the methods run to a valid model, not how accurate they are. Adam 1e-3 cosine, batch
 # 128, seed 42, 512 calibration samples, no accuracy gate. A run already in methods.jsonl is skipped, so a rerun resumes.
 #
 # Environment: NETS ("inception mobilenet vgg"), NETS_DIR (the trained nets; run
-# bench/run-unseen-bn.sh or make_nets.py first), FT_EPOCHS (0), THREADS (2), RUNS (all, or a
-# space-separated subset of: cmi mipp mipp-auto ib-gates mutual-information).
+# bench/run-unseen-bn.sh or make_nets.py first), FT_EPOCHS (0), IB_FT_EPOCHS (1), THREADS (2), RUNS (all, or a
+# space-separated subset of: cmi mipp mipp-auto ib-gates mutual-information, or l1 as the reference).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +22,7 @@ repo="$(cd "$here/../.." && pwd)"
 python=/usr/bin/python3
 threads="${THREADS:-2}"
 ft_epochs="${FT_EPOCHS:-0}"
+ib_ft_epochs="${IB_FT_EPOCHS:-1}"
 nets="${NETS:-inception mobilenet vgg}"
 runs="${RUNS:-cmi mipp mipp-auto ib-gates mutual-information}"
 nets_dir="${NETS_DIR:-$repo/bench/results/unseen-nets}"
@@ -40,7 +41,7 @@ for net in $nets; do
     name="$net-$run"
     if grep -q "\"name\": \"$name\"" "$raw"; then echo "(kept) $name" >&2; continue; fi
     epochs=$ft_epochs
-    [[ $run == ib-gates ]] && epochs=1
+    [[ $run == ib-gates ]] && epochs=$ib_ft_epochs
     "$python" - "$work/$name.policy.json" "$run" "$epochs" "$data" <<'EOF'
 import json, sys
 out, run, epochs, d = sys.argv[1:]
