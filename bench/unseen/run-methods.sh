@@ -77,6 +77,8 @@ EOF
         ort_code=$?
     fi
     set -e
+    mkdir -p "$results/methods"
+    cp "$work/$name".report.json "$work/$name".report.md "$results/methods/" 2>/dev/null || true
     "$python" - "$raw" "$name" "$net" "$run" "$epochs" "$code" "$wall" "$ort_code" "$work/$name" <<'EOF'
 import json, sys
 raw, name, net, run, epochs, code, wall, ort_code, base = sys.argv[1:]
