@@ -38,17 +38,25 @@ def gap_table(runs):
               f"{'—' if gap is None else f'{gap:+.2f}'} | {'—' if gap is None else ('yes' if gap >= -0.3 else 'no')} |")
 
 
+def parity(name):
+    """The pipeline's largest |ORT − TorchSharp| logit difference on the pruned model, from the kept report."""
+    try:
+        return f'{json.load(open(os.path.join(results, "methods", name + ".report.json")))["parityMaxAbsDifference"]:.1e}'
+    except (OSError, KeyError, TypeError, ValueError):
+        return "—"
+
+
 def methods_table(runs):
-    print("| net | run | exit | MACs kept | params kept | accuracy before → after (fine-tune epochs) | ONNX Runtime accuracy | wall | groups not pruned (why) |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in runs:
+    print("| net | run | exit | MACs kept | params kept | accuracy before → after (fine-tune epochs) | ONNX Runtime accuracy | ORT−torch max diff | wall | groups not pruned (why) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(runs, key=lambda r: (r["net"], r["run"])):
         if "after" not in r:
-            print(f'| {r["net"]} | {r["run"]} | {r["exit"]} | failed | | | | {r["wall_s"]:.0f} s | |')
+            print(f'| {r["net"]} | {r["run"]} | {r["exit"]} | failed | | | | | {r["wall_s"]:.0f} s | |')
             continue
         ort = f'{100 * r["ort_accuracy"]:.2f}' if "ort_accuracy" in r else f'failed (exit {r["ort_exit"]})'
         refused = "; ".join(f'{g["name"]}: {g["why"]}' for g in r["groups_refused"])
         print(f'| {r["net"]} | {r["run"]} | {r["exit"]} | {100 * r["macs_kept"]:.1f}% | {100 * r["params_kept"]:.1f}% | '
-              f'{100 * r["before"]:.2f} → {100 * r["after"]:.2f} ({r["fine_tune_epochs"]}) | {ort} | {r["wall_s"]:.0f} s | {refused} |')
+              f'{100 * r["before"]:.2f} → {100 * r["after"]:.2f} ({r["fine_tune_epochs"]}) | {ort} | {parity(r["name"])} | {r["wall_s"]:.0f} s | {refused} |')
 
 
 if __name__ == "__main__":
