@@ -47,5 +47,5 @@ python3 "$here/run.py" --tool "$tool/dotnet-infoprune.dll" --results "$results" 
 for e in $epochs; do
     echo
     echo "accuracy (%) after $e epoch(s) of fine-tuning; in brackets the MACs kept when off the target by more than a point"
-    python3 "$here/report.py" "$results" --epochs "$e" --methods "$methods"
+    python3 "$here/report.py" "$results" --epochs "$e" --seed "$seed" --methods "$methods"
 done
