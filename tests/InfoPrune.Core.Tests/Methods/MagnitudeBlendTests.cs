@@ -72,9 +72,10 @@ public class MagnitudeBlendTests
     [Fact]
     public void MeanRankTiesGoToTheMoreInformativeUnit()
     {
-        // Unit 0: information rank 2, weight rank 0; unit 1: ranks 0 and 2; unit 2: 1 and 1. All mean 1.
-        var order = ChannelSelector.Ascending(MagnitudeWeighting.Combine(MagnitudeBlend.Rank, new[] { 0.9, 0.1, 0.5 }, new[] { 1.0, 3.0, 2.0 }));
-        Assert.Equal(new[] { 1, 2, 0 }, order);
+        // Ranks by information 3, 0, 1, 2 and by weight 1, 3, 2, 0: means 2, 1.5, 1.5, 1. Units 1 and 2
+        // tie, and unit 1 is the less informative. (Information alone orders 1, 2, 3, 0; weight alone 3, 0, 2, 1.)
+        var order = ChannelSelector.Ascending(MagnitudeWeighting.Combine(MagnitudeBlend.Rank, new[] { 0.9, 0.1, 0.5, 0.7 }, new[] { 1.0, 3.0, 2.0, 0.5 }));
+        Assert.Equal(new[] { 3, 1, 2, 0 }, order);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal static class InformationPlanner
             selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, scoreName);
         else
             selection = ChannelSelector.Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),
-                id => settings.Magnitude == MagnitudeBlend.None ? layerReason(id) : $"{layerReason(id)}, ranked with weight magnitude ({MeasureSettings.MagnitudeNames.NameOf(settings.Magnitude)})", methodName);
+                id => settings.Magnitude == MagnitudeBlend.None ? layerReason(id) : $"{layerReason(id)}, ranked with weight magnitude ({MagnitudeWeighting.Names.NameOf(settings.Magnitude)})", methodName);
 
         var compensated = candidates
             .Where(g => measurements.Groups.TryGetValue(g.Id, out var m) && CompensationRule.Compensates(settings.Compensation, m.Probe.Activation))

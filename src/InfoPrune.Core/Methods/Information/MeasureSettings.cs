@@ -41,9 +41,6 @@ public sealed record MeasureSettings
     /// </summary>
     public bool CrossLayer { get; init; }
 
-    internal static readonly NamedChoices<MagnitudeBlend> MagnitudeNames = new(
-        ("none", MagnitudeBlend.None), ("rank", MagnitudeBlend.Rank), ("product", MagnitudeBlend.Product), ("band", MagnitudeBlend.Band));
-
     /// <summary>The default of <see cref="Magnitude"/>.</summary>
     public const MagnitudeBlend DefaultMagnitude = MagnitudeBlend.None;
 
@@ -63,12 +60,12 @@ public sealed record MeasureSettings
             Collapse = reader.Choice("collapse", ChannelCollapse.Mean, CollapseNames),
             Compensation = reader.Choice("compensation", Compensation.Auto, CompensationNames),
             CrossLayer = reader.Boolean("crossLayer", false),
-            Magnitude = reader.Choice("magnitude", DefaultMagnitude, MagnitudeNames),
+            Magnitude = reader.Choice("magnitude", DefaultMagnitude, MagnitudeWeighting.Names),
         };
         // Ranks and quartile bands are positions within a layer: across layers they compare nothing.
         if (settings.CrossLayer && settings.Magnitude is MagnitudeBlend.Rank or MagnitudeBlend.Band && reader.Property("magnitude") is { } magnitude)
             reader.Error(InformationMethodCodes.MagnitudeWithinLayerOnly, magnitude.Value,
-                $"{reader.PathOf("magnitude")}: \"{MagnitudeNames.NameOf(settings.Magnitude)}\" ranks units within their layer and cannot be " +
+                $"{reader.PathOf("magnitude")}: \"{MagnitudeWeighting.Names.NameOf(settings.Magnitude)}\" ranks units within their layer and cannot be " +
                 "combined with \"crossLayer\": true; use \"product\" or \"none\", or rank within layers");
         return settings;
     }

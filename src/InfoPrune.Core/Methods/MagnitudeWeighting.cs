@@ -1,9 +1,10 @@
 using InfoPrune.Core.Graph;
 
-namespace InfoPrune.Core.Methods.Information;
+namespace InfoPrune.Core.Methods;
 
 /// <summary>
-/// How the size of a unit's weights enters its information score, for the ranking within a layer.
+/// How the size of a unit's weights enters its information score, for the ranking within a layer
+/// (the information measures, hybrid, and cmi's choice of channels).
 /// JSON (<c>"magnitude"</c>): "none", "rank", "product", "band". The weight size is the L1 norm of
 /// every weight the unit owns, as <c>l1</c> measures it: the filter or row that makes the unit,
 /// its bias and per-channel parameters, and the weights of the next layer that read it.
@@ -21,7 +22,7 @@ public enum MagnitudeBlend
 }
 
 /// <summary>
-/// Combines information scores with weight magnitude (<see cref="MagnitudeBlend"/>), so that within
+/// Shared by the information measures and cmi. Combines information scores with weight magnitude (<see cref="MagnitudeBlend"/>), so that within
 /// a layer a unit that carries information and is strongly connected ranks above one that has only
 /// one of the two. Fine-tuning keeps training the units that stay, and their weights are what it starts from.
 /// </summary>
@@ -51,7 +52,11 @@ internal static class MagnitudeWeighting
         _ => throw new ArgumentOutOfRangeException(nameof(blend)),
     };
 
-    /// <summary>How the reasons in the report name the score, e.g. "mutual-information ranked with weight L1 norms (mean rank)".</summary>
+    /// <summary>JSON names of <see cref="MagnitudeBlend"/>.</summary>
+    internal static readonly Policy.Reading.NamedChoices<MagnitudeBlend> Names = new(
+        ("none", MagnitudeBlend.None), ("rank", MagnitudeBlend.Rank), ("product", MagnitudeBlend.Product), ("band", MagnitudeBlend.Band));
+
+    /// <summary>How the reasons in the report name the score, e.g. "mutual-information with weight magnitude (mean of the two ranks)".</summary>
     public static string ScoreName(string measure, MagnitudeBlend blend) => blend switch
     {
         MagnitudeBlend.None => measure,
