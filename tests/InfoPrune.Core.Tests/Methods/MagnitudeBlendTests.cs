@@ -31,7 +31,8 @@ public class MagnitudeBlendTests
     public void TheToyNetPullsInformationAndWeightSizeApart()
     {
         var (graph, context) = Measured();
-        var information = Assert.Single(new InformationMeasureMethod(InformationMeasure.MutualInformation).Score(graph, context)).Value;
+        var information = Assert.Single(new InformationMeasureMethod(InformationMeasure.MutualInformation,
+            MeasureSettings.Default with { Magnitude = MagnitudeBlend.None }).Score(graph, context)).Value;
         Assert.Equal(1.0, information[ToyNets.StrongCopy], 6);
         Assert.Equal(information[ToyNets.StrongCopy], information[ToyNets.WeakCopy]);
         Assert.True(information[ToyNets.LoudNoise] < 0.02, $"noise unit carries {information[ToyNets.LoudNoise]} bits");
@@ -127,6 +128,22 @@ public class MagnitudeBlendTests
             var other => throw new InvalidOperationException(other?.GetType().Name),
         };
         Assert.Equal(expected, settings.Magnitude);
+    }
+
+    [Fact]
+    public void AWithinLayerBlendAcrossLayersIsRefusedInCode()
+    {
+        var settings = MeasureSettings.Default with { CrossLayer = true, Magnitude = MagnitudeBlend.Rank };
+        Assert.Throws<ArgumentException>(() => new InformationMeasureMethod(InformationMeasure.MutualInformation, settings));
+        Assert.Throws<ArgumentException>(() => new HybridMethod(new HybridParameters { Settings = settings with { Magnitude = MagnitudeBlend.Band } }));
+    }
+
+    [Fact]
+    public void CrossLayerWithoutMagnitudeRanksInformationAlone()
+    {
+        var settings = ((InformationMeasureParameters)ParseValid(WithMethod(
+            "{\"name\": \"mutual-information\", \"crossLayer\": true}")).Method.Parameters).Settings;
+        Assert.Equal(MagnitudeBlend.None, settings.Magnitude);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class HybridMethod : IImportanceMethod
     public HybridMethod(HybridParameters? parameters = null)
     {
         Parameters = parameters ?? new HybridParameters();
+        InformationWarnings.RequireRunnable(Parameters.Settings);
         _settingWarnings = InformationWarnings.For(Parameters.Settings, Name);
     }
 

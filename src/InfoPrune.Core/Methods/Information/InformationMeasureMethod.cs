@@ -21,7 +21,7 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     public InformationMeasureMethod(InformationMeasure measure, MeasureSettings? settings = null)
     {
         Measure = measure;
-        Settings = settings ?? MeasureSettings.Default;
+        Settings = InformationWarnings.RequireRunnable(settings ?? MeasureSettings.Default);
         _settingWarnings = InformationWarnings.For(Settings, Name);
     }
 
