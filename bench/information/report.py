@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown tables from bench/information results (JSON lines written by run.py).
 
-  report.py RESULTS.jsonl [--epochs 2] [--widths]
+  report.py RESULTS.jsonl [--epochs 2] [--seed 42] [--widths]
 
 One row per model and MACs target, one column per method spec (in first-seen order): accuracy after
 fine-tuning in percent, the best per row in bold, and the MACs kept when it differs from the target
@@ -15,11 +15,13 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("results")
     p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--seed", type=int, default=42)
     p.add_argument("--widths", action="store_true")
     p.add_argument("--methods", help="space-separated method specs to show, in this order")
     a = p.parse_args()
     runs = [json.loads(l) for l in open(a.results) if l.strip()]
-    runs = [r for r in runs if r["epochs"] == a.epochs]
+    # One seed, MACs targets: the table run.sh regenerates (seeds.py summarises several seeds).
+    runs = [r for r in runs if r["epochs"] == a.epochs and r.get("kind", "macs") == "macs" and r.get("seed", 42) == a.seed]
     methods = a.methods.split() if a.methods else list(OrderedDict.fromkeys(r["method"] for r in runs))
     rows = OrderedDict()
     for r in runs:

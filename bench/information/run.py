@@ -12,7 +12,7 @@ DATA = "/usr/share/datasets/fashion-mnist"
 MODELS = "/work/shared/models"
 
 
-def policy(method_spec, macs, epochs, seed):
+def policy(method_spec, fraction, epochs, seed, kind="macs"):
     name, _, extras = method_spec.partition("+")
     name, _, allocation = name.partition("@")
     method = {"name": name}
@@ -29,7 +29,7 @@ def policy(method_spec, macs, epochs, seed):
             "validation": {"images": f"{DATA}/t10k-images-idx3-ubyte.gz", "labels": f"{DATA}/t10k-labels-idx1-ubyte.gz"},
         },
         "method": method,
-        "target": {"macs": macs},
+        "target": {kind: fraction},
         "constraints": constraints,
         "fineTune": {"epochs": epochs, "batchSize": 128, "optimizer": {"name": "adam", "lr": 0.001}, "schedule": "cosine"},
         "gate": {"maxDrop": 1.0},
@@ -43,6 +43,7 @@ def main():
     p.add_argument("--results", required=True)
     p.add_argument("--models", default="lenet5 mlp")
     p.add_argument("--targets", default="0.5 0.25 0.08")
+    p.add_argument("--kind", default="macs", choices=["macs", "ratio"], help="what a target keeps: a fraction of the MACs, or of every layer")
     p.add_argument("--methods", required=True, help="space-separated method specs")
     p.add_argument("--epochs", default="2")
     p.add_argument("--seed", type=int, default=42)
@@ -54,17 +55,17 @@ def main():
     if os.path.exists(a.results):
         for line in open(a.results):
             r = json.loads(line)
-            done.add((r["model"], r["method"], r["target"], r["epochs"], r.get("seed", 42)))
+            done.add((r["model"], r["method"], r["target"], r["epochs"], r.get("seed", 42), r.get("kind", "macs")))
     for epochs in map(int, a.epochs.split()):
         for model in a.models.split():
             for target in map(float, a.targets.split()):
                 for spec in a.methods.split():
-                    key = (model, spec, target, epochs, a.seed)
+                    key = (model, spec, target, epochs, a.seed, a.kind)
                     if key in done:
                         continue
                     with tempfile.TemporaryDirectory() as work:
                         pol = os.path.join(work, "policy.json")
-                        json.dump(policy(spec, target, epochs, a.seed), open(pol, "w"))
+                        json.dump(policy(spec, target, epochs, a.seed, a.kind), open(pol, "w"))
                         out = os.path.join(work, "out.onnx")
                         rep = os.path.join(work, "report.json")
                         start = time.time()
@@ -77,7 +78,7 @@ def main():
                             continue
                         report = json.load(open(rep))
                     record = {
-                        "model": model, "method": spec, "target": target, "epochs": epochs, "seed": a.seed,
+                        "model": model, "method": spec, "target": target, "kind": a.kind, "epochs": epochs, "seed": a.seed,
                         "before": report["before"]["accuracy"], "after": report["after"]["accuracy"],
                         "macs": report["after"]["macs"] / report["before"]["macs"],
                         "widths": {g["name"]: [g["channelsAfter"], g["channelsBefore"]] for g in report["groups"] if g["prunable"]},
@@ -86,7 +87,7 @@ def main():
                     }
                     with open(a.results, "a") as f:
                         f.write(json.dumps(record) + "\n")
-                    print(f"{model} {spec} {target} e{epochs}: {100 * record['after']:.2f}% macs {record['macs']:.3f} "
+                    print(f"{model} {spec} {a.kind} {target} e{epochs}: {100 * record['after']:.2f}% macs {record['macs']:.3f} "
                           f"({seconds:.0f}s)", flush=True)
 
 

@@ -8,8 +8,8 @@
 #   MODELS="lenet5 mlp" bench/information/run.sh
 #
 # Environment: MODELS ("lenet5 mlp resnet20 resnet20_bn"), TARGETS ("0.5 0.25 0.08"), METHODS
-# (every information method with its defaults, l1, random, and both with allocation by
-# sensitivity; a spec is NAME[@ALLOCATION][+KEY=JSON...], see run.py), EPOCHS ("2"; "0 2" adds
+# (every information method with its defaults, l1, random, both with allocation by sensitivity, and
+# mutual-information and hybrid ranked with weight magnitude; a spec is NAME[@ALLOCATION][+KEY=JSON...], see run.py), EPOCHS ("2"; "0 2" adds
 # the accuracy right after surgery), THREADS (1), SEED (42), RESULTS (bench/results/information/runs.jsonl),
 # MODEL_DIR (/work/shared/models; e.g. bench/results/unseen-nets after bench/run-unseen-bn.sh has
 # trained the VGG-, Inception- and MobileNet-style nets: MODELS="vgg inception mobilenet").
@@ -20,7 +20,7 @@ repo="$(cd "$here/../.." && pwd)"
 data=/usr/share/datasets/fashion-mnist
 models="${MODELS:-lenet5 mlp resnet20 resnet20_bn}"
 targets="${TARGETS:-0.5 0.25 0.08}"
-methods="${METHODS:-l1 random l1@sensitivity entropy mutual-information kl-selectivity js-separation labeled-mi hybrid mutual-information@sensitivity}"
+methods="${METHODS:-l1 random l1@sensitivity entropy mutual-information kl-selectivity js-separation labeled-mi hybrid mutual-information@sensitivity mutual-information+magnitude=\"rank\" hybrid+magnitude=\"rank\"}"
 epochs="${EPOCHS:-2}"
 threads="${THREADS:-1}"
 seed="${SEED:-42}"
@@ -47,5 +47,5 @@ python3 "$here/run.py" --tool "$tool/dotnet-infoprune.dll" --results "$results" 
 for e in $epochs; do
     echo
     echo "accuracy (%) after $e epoch(s) of fine-tuning; in brackets the MACs kept when off the target by more than a point"
-    python3 "$here/report.py" "$results" --epochs "$e" --methods "$methods"
+    python3 "$here/report.py" "$results" --epochs "$e" --seed "$seed" --methods "$methods"
 done

@@ -4,6 +4,7 @@ using InfoPrune.Core.Graph;
 using InfoPrune.Core.Information;
 using InfoPrune.Core.Measurement;
 using InfoPrune.Core.Methods;
+using InfoPrune.Core.Methods.Baselines;
 using InfoPrune.Core.Methods.Cmi;
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Pruning;
@@ -279,6 +280,37 @@ public class CmiMethodTests
             Assert.Contains("cmi:", decision.Reason);
         }
         plan.Validate(graph);
+    }
+
+    [Fact]
+    public void MagnitudeDecidesWhichChannelsFillTheCountTheCutoffsSet()
+    {
+        var target = new TargetPolicy(TargetKind.Ratio, 0.5);
+        var constraints = ConstraintsPolicy.Default with { RoundTo = 1 };
+        var (graph, plain, context) = Measured(new CmiParameters { Samples = 96 });
+        var paper = plain.Plan(graph, context, target, constraints);
+        var details = Assert.IsType<CmiReport>(((IPruningMethod)plain).Details);
+        var l1 = MagnitudeMethod.L1.Score(graph, context);
+
+        var banded = new CmiMethod(new CmiParameters { Samples = 96, Magnitude = MagnitudeBlend.Band }).Plan(graph, context, target, constraints);
+        var ranked = new CmiMethod(new CmiParameters { Samples = 96, Magnitude = MagnitudeBlend.Rank }).Plan(graph, context, target, constraints);
+        foreach (var layer in details.Layers)
+        {
+            // Without magnitude, the first channels in CMI order.
+            Assert.Equal(layer.Order.Take(3).OrderBy(i => i), paper.Decisions[layer.GroupId].Keep);
+            // Six channels in quartile bands 0, 0, 1, 2, 2, 3: keeping three keeps the top three by weight, l1's choice.
+            Assert.Equal(ChannelSelector.Ascending(l1[layer.GroupId]).Skip(3).OrderBy(i => i), banded.Decisions[layer.GroupId].Keep);
+            // Mean rank: no removed channel has a better mean of CMI-order rank and weight rank than a kept one.
+            var orderRank = new double[6];
+            for (var position = 0; position < 6; position++) orderRank[layer.Order[position]] = 5 - position;
+            var weightRank = new double[6];
+            foreach (var (channel, rank) in ChannelSelector.Ascending(l1[layer.GroupId]).Select((c, r) => (c, r))) weightRank[channel] = rank;
+            var kept = ranked.Decisions[layer.GroupId].Keep;
+            Assert.Equal(3, kept.Count);
+            var removed = Enumerable.Range(0, 6).Except(kept).ToArray();
+            Assert.True(kept.Min(c => orderRank[c] + weightRank[c]) >= removed.Max(c => orderRank[c] + weightRank[c]), $"{layer.Name}: kept {string.Join(",", kept)}");
+            Assert.Contains("blended with weight magnitude (rank)", ranked.Decisions[layer.GroupId].Reason);
+        }
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public class InformationMethodTests
 {
     private static readonly TargetPolicy KeepHalf = new(TargetKind.Ratio, 0.5);
 
+    /// <summary>The measures alone, without weight magnitude: what these tests check is the paper's ranking.</summary>
+    private static readonly MeasureSettings InformationAlone = MeasureSettings.Default with { Magnitude = MagnitudeBlend.None };
+
     private static (DependencyGraph Graph, MethodContext Context) Measured(InfoPrune.Core.Onnx.OnnxModel model, InMemoryData data)
     {
         var graph = DependencyGraph.Analyze(model);
@@ -27,7 +30,7 @@ public class InformationMethodTests
     public void MutualInformationRanksTheLabelCopyingUnitFirstAndPrunesTheNoiseUnit(string activation)
     {
         var (graph, context) = Measured(ToyNets.LabelAndNoise(activation), ToyNets.LabelAndNoiseData(400));
-        var method = new InformationMeasureMethod(InformationMeasure.MutualInformation);
+        var method = new InformationMeasureMethod(InformationMeasure.MutualInformation, InformationAlone);
 
         var scores = Assert.Single(method.Score(graph, context)).Value;
         Assert.Equal(ToyNets.LabelCopy, Array.IndexOf(scores, scores.Max()));
@@ -49,7 +52,7 @@ public class InformationMethodTests
     public void EveryMeasureScoresFromTheSameCounts(InformationMeasure measure, NeuronMeasure estimator)
     {
         var (graph, context) = Measured(ToyNets.LabelAndNoise("Relu"), ToyNets.LabelAndNoiseData(200));
-        var method = (IImportanceMethod)MethodCatalog.Create(new MethodPolicy(MeasureNames.PolicyName(measure), new InformationMeasureParameters(measure, MeasureSettings.Default)));
+        var method = (IImportanceMethod)MethodCatalog.Create(new MethodPolicy(MeasureNames.PolicyName(measure), new InformationMeasureParameters(measure, InformationAlone)));
         var group = Assert.Single(context.Measurements!.Groups.Values);
         Assert.Equal(MeasureNames.PolicyName(measure), method.Name);
         Assert.Equal(InformationMeasures.Score(group.Counts, estimator), method.Score(graph, context)[group.GroupId]);
@@ -72,7 +75,7 @@ public class InformationMethodTests
     public void HybridScoresShallowLayersByMutualInformationAndDeepOnesByKlSelectivity()
     {
         var (graph, context) = Measured(ToyNets.TwoHiddenLayers(), ToyNets.ThreeClassData(300));
-        var scores = new HybridMethod().Score(graph, context);
+        var scores = new HybridMethod(new HybridParameters { Settings = InformationAlone }).Score(graph, context);
         var groups = context.Measurements!.Groups.Values.OrderBy(g => g.GroupId).ToArray();
         Assert.Equal(2, groups.Length);
         Assert.Equal(groups[0].Scores(NeuronMeasure.MutualInformation), scores[groups[0].GroupId]);
@@ -151,7 +154,7 @@ public class InformationMethodTests
     public void CrossLayerRankingIsOnlyOnRequestAndWarned()
     {
         var (graph, context) = Measured(ToyNets.TwoHiddenLayers(), ToyNets.ThreeClassData(300));
-        var method = new InformationMeasureMethod(InformationMeasure.MutualInformation, MeasureSettings.Default with { CrossLayer = true });
+        var method = new InformationMeasureMethod(InformationMeasure.MutualInformation, InformationAlone with { CrossLayer = true });
         Assert.True(method.RanksAcrossLayers);
         var warning = Assert.Single(method.Warnings);
         Assert.Equal(Severity.Warning, warning.Severity);

@@ -45,6 +45,26 @@ public static class ToyNets
         return h;
     }
 
+    /// <summary>Hidden units of <see cref="InformationAgainstMagnitude"/>.</summary>
+    public const int StrongCopy = 0, WeakCopy = 1, LoudNoise = 2, Silent = 3;
+
+    /// <summary>
+    /// Information and weight size pulling apart, on <see cref="LabelAndNoiseData"/>'s inputs
+    /// [label, u]: <see cref="StrongCopy"/> and <see cref="WeakCopy"/> both fire exactly when the label
+    /// is 1 (one bit each), with large and small weights; <see cref="LoudNoise"/> fires when u > 0.5
+    /// (no information about the label) and has the largest weights; <see cref="Silent"/> never fires
+    /// and has small weights. L1 norms of (row, bias, outgoing column): 3.5, 0.7, 13.5, 1.2.
+    /// </summary>
+    public static OnnxModel InformationAgainstMagnitude() => new TestModelBuilder(13, seed: 2).Input("x", "N", 2).Output("logits", "N", 2)
+        .Floats("w1", new long[] { 4, 2 }, new[] { 1f, 0f, 0.2f, 0f, 0f, 5f, 0f, 0f })
+        .Floats("b1", new long[] { 4 }, new[] { -0.5f, -0.1f, -2.5f, -1f })
+        .Floats("w2", new long[] { 2, 4 }, new[] { -1f, -0.2f, 3f, 0.1f, 1f, 0.2f, -3f, -0.1f })
+        .Floats("b2", new long[] { 2 }, new[] { 0f, 0f })
+        .Node("Gemm", new[] { "x", "w1", "b1" }, new[] { "pre" }, ("transB", 1L))
+        .Node("Relu", new[] { "pre" }, new[] { "h" })
+        .Node("Gemm", new[] { "h", "w2", "b2" }, new[] { "logits" }, ("transB", 1L))
+        .Build();
+
     /// <summary>Balanced labels with independent uniform noise, seeded.</summary>
     public static InMemoryData LabelAndNoiseData(int count, int seed = 7)
     {

@@ -1,3 +1,4 @@
+using InfoPrune.Core.Methods;
 using InfoPrune.Core.Methods.Cmi;
 using InfoPrune.Core.Policy;
 using static InfoPrune.Core.Tests.Policy.PolicyExamples;
@@ -19,14 +20,24 @@ public class CmiPolicyTests
     public void EveryCmiSettingIsRead()
     {
         var policy = ParseValid(WithMethod("""
-            {"name": "cmi", "samples": 128, "alpha": 1.5, "kernelWidth": 0.75, "conditioning": "full", "cutoff": "xmeans", "order": "forward"}
+            {"name": "cmi", "samples": 128, "alpha": 1.5, "kernelWidth": 0.75, "conditioning": "full", "cutoff": "xmeans", "order": "forward", "magnitude": "rank"}
             """));
 
         Assert.Equal(new CmiParameters
         {
             Samples = 128, Alpha = 1.5, KernelWidth = 0.75,
-            Conditioning = CmiConditioning.Full, Cutoff = CmiCutoff.XMeans, Order = CmiLayerOrder.Forward,
+            Conditioning = CmiConditioning.Full, Cutoff = CmiCutoff.XMeans, Order = CmiLayerOrder.Forward, Magnitude = MagnitudeBlend.Rank,
         }, policy.Method.Parameters);
+    }
+
+    [Fact]
+    public void CmiHasNoPerChannelScoreForAMagnitudeProduct()
+    {
+        var result = Check(WithMethod("{\"name\": \"cmi\", \"magnitude\": \"product\"}"));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        // Minimal's method line is line 3: "method": {"name": "cmi", "magnitude": "product"},
+        Assert.Equal(("IP0871", 3, 1 + "\"method\": {\"name\": \"cmi\", \"magnitude\": ".Length), (diagnostic.Code.Id, diagnostic.Line, diagnostic.Column));
+        Assert.Contains("\"rank\"", diagnostic.Message);
     }
 
     [Fact]

@@ -320,6 +320,18 @@ public class MalformedPolicyTests
         "target": {"macs": 0.5},
         "constraints": {"allocation": "information"}}
         """, "IP0407", 5, 31)]
+    [InlineData("a within-layer magnitude blend with cross-layer ranking", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "mutual-information", "crossLayer": true, "magnitude": "rank"},
+        "target": {"ratio": 0.5}}
+        """, "IP0870", 3, 75)]
+    [InlineData("magnitude names no way of blending", """
+        {"version": 1,
+        "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},
+        "method": {"name": "entropy", "magnitude": "weights"},
+        "target": {"ratio": 0.5}}
+        """, "IP0407", 3, 44)]
     [InlineData("unknown method", """
         {"version": 1,
         "data": {"train": {"images": "a", "labels": "b"}, "validation": {"images": "c", "labels": "d"}},

@@ -342,6 +342,7 @@ public class ValidPolicyTests
             Collapse = ChannelCollapse.L2,
             Compensation = Compensation.Mean,
             CrossLayer = true,
+            Magnitude = MagnitudeBlend.None, // ranks within layers cannot cross them: crossLayer ranks information alone
         }, parameters.Settings);
     }
 

@@ -2,7 +2,7 @@ using InfoPrune.Core.Diagnostics;
 
 namespace InfoPrune.Core.Methods.Cmi;
 
-/// <summary>Diagnostics of the <c>cmi</c> method (IP0840–IP0859).</summary>
+/// <summary>Diagnostics of the <c>cmi</c> method (IP0840–IP0859, and IP0871).</summary>
 public static class CmiCodes
 {
     /// <summary>Warning: the calibration pass gave fewer samples than <c>method.samples</c>; the Grams use what there is.</summary>
@@ -16,4 +16,7 @@ public static class CmiCodes
 
     /// <summary>Too few calibration samples to estimate anything (fewer than 2).</summary>
     public static readonly ErrorCode TooFewSamples = ErrorCode.Input(843);
+
+    /// <summary><c>"magnitude": "product"</c> for cmi, which has an order and no per-channel score to multiply.</summary>
+    public static readonly ErrorCode MagnitudeProductWithoutScores = ErrorCode.Input(871);
 }

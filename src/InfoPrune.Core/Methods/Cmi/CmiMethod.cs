@@ -82,7 +82,7 @@ public sealed class CmiMethod : IPruningMethod
                 break;
         }
 
-        var decisions = candidates.Select(g => new GroupDecision(g.Id, layers[g.Id].Ordering.Order.Take(kept[g.Id]).OrderBy(i => i).ToArray(),
+        var decisions = candidates.Select(g => new GroupDecision(g.Id, KeptChannels(graph, g, layers[g.Id].Ordering, kept[g.Id]),
             Reason(layers[g.Id], kept[g.Id], g.Size, layers.Count))).ToList();
         var unmeasured = graph.PrunableGroups.Where(g => !samples.Groups.Contains(g.Id) && !constraints.Excludes(g.Producers))
             .Select(g => new GroupDecision(g.Id, Enumerable.Range(0, g.Size).ToArray(), "cmi: no activation of this group could be read; kept whole"));
@@ -189,13 +189,28 @@ public sealed class CmiMethod : IPruningMethod
     private static string Fraction(Budget budget, IReadOnlyDictionary<int, CmiLayer> layers, IReadOnlyList<ChannelGroup> candidates, ConstraintsPolicy constraints) =>
         (budget.Measure(candidates.ToDictionary(g => g.Id, g => constraints.Round(layers[g.Id].Cutoff, g))) / budget.Total).ToString("0.###", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The <paramref name="count"/> channels a layer keeps: the first in CMI order, or with
+    /// <see cref="CmiParameters.Magnitude"/> the best by CMI order blended with weight size.
+    /// </summary>
+    private int[] KeptChannels(DependencyGraph graph, ChannelGroup group, CmiOrdering ordering, int count)
+    {
+        if (Parameters.Magnitude == MagnitudeBlend.None) return ordering.Order.Take(count).OrderBy(i => i).ToArray();
+        // The CMI order as a score: the first channel scores highest.
+        var byOrder = new double[group.Size];
+        for (var position = 0; position < ordering.Order.Length; position++) byOrder[ordering.Order[position]] = ordering.Order.Length - position;
+        var blended = MagnitudeWeighting.Combine(Parameters.Magnitude, byOrder, MagnitudeWeighting.Norms(graph, group));
+        return ChannelSelector.Ascending(blended).Skip(group.Size - count).OrderBy(i => i).ToArray();
+    }
+
     private string Reason(CmiLayer layer, int kept, int size, int layerCount)
     {
         var curve = layer.Ordering.Cumulative();
         var given = layer.ConditionedOn.Count == 0 ? "no other layer"
             : layer.ConditionedOn.Count == 1 ? $"'{layer.ConditionedOn[0]}'" : $"{layer.ConditionedOn.Count} layers";
         return kept < size
-            ? $"cmi: kept the first {kept} of {size} channels in CMI order ({CutoffName} cutoff at {layer.Cutoff}; they carry " +
+            ? $"cmi: kept {(Parameters.Magnitude == MagnitudeBlend.None ? "the first" : "the best")} {kept} of {size} channels in CMI order" +
+              (Parameters.Magnitude == MagnitudeBlend.None ? "" : $" blended with weight magnitude ({MagnitudeWeighting.Names.NameOf(Parameters.Magnitude)})") + $" ({CutoffName} cutoff at {layer.Cutoff}; they carry " +
               $"{curve[kept].ToString("0.###", CultureInfo.InvariantCulture)} of {curve[^1].ToString("0.###", CultureInfo.InvariantCulture)} bits of I(S;Y|Z)); " +
               $"visited {layer.Visit} of {layerCount}, given {given}"
             : $"cmi: kept whole ({CutoffName} cutoff at {layer.Cutoff} of {size}; visited {layer.Visit} of {layerCount}, given {given})";

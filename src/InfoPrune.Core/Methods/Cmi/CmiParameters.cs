@@ -56,6 +56,14 @@ public sealed record CmiParameters : MethodParameters
     public CmiCutoff Cutoff { get; init; } = CmiCutoff.Scree;
     public CmiLayerOrder Order { get; init; } = CmiLayerOrder.Bidirectional;
 
+    /// <summary>
+    /// Which channels a layer keeps once its count is set: the first in CMI order (<see cref="MagnitudeBlend.None"/>,
+    /// the paper's), or the best by the mean of their CMI-order rank and weight-magnitude rank
+    /// (<see cref="MagnitudeBlend.Rank"/>), or by weight-magnitude quartile first and CMI order within
+    /// one (<see cref="MagnitudeBlend.Band"/>). CMI gives an order, not a score per channel, so "product" does not apply.
+    /// </summary>
+    public MagnitudeBlend Magnitude { get; init; } = MagnitudeBlend.None;
+
     internal static readonly NamedChoices<CmiConditioning> ConditioningNames = new(("compact", CmiConditioning.Compact), ("full", CmiConditioning.Full));
     internal static readonly NamedChoices<CmiCutoff> CutoffNames = new(("scree", CmiCutoff.Scree), ("xmeans", CmiCutoff.XMeans));
     internal static readonly NamedChoices<CmiLayerOrder> OrderNames = new(("forward", CmiLayerOrder.Forward), ("bidirectional", CmiLayerOrder.Bidirectional));
@@ -70,7 +78,12 @@ public sealed record CmiParameters : MethodParameters
             Conditioning = reader.Choice("conditioning", CmiConditioning.Compact, ConditioningNames),
             Cutoff = reader.Choice("cutoff", CmiCutoff.Scree, CutoffNames),
             Order = reader.Choice("order", CmiLayerOrder.Bidirectional, OrderNames),
+            Magnitude = reader.Choice("magnitude", MagnitudeBlend.None, MagnitudeWeighting.Names),
         };
+        if (parameters.Magnitude == MagnitudeBlend.Product && reader.Property("magnitude") is { } magnitude)
+            reader.Error(CmiCodes.MagnitudeProductWithoutScores, magnitude.Value,
+                $"{reader.PathOf("magnitude")}: cmi orders a layer's channels greedily and has no score per channel to multiply " +
+                "by its weight size; use \"rank\" or \"band\" (which combine the CMI order with the weight order) or \"none\"");
         reader.Finish();
         return parameters;
     }

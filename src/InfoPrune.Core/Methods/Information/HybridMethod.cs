@@ -20,6 +20,7 @@ public sealed class HybridMethod : IImportanceMethod
     public HybridMethod(HybridParameters? parameters = null)
     {
         Parameters = parameters ?? new HybridParameters();
+        InformationWarnings.RequireRunnable(Parameters.Settings);
         _settingWarnings = InformationWarnings.For(Parameters.Settings, Name);
     }
 
@@ -65,8 +66,8 @@ public sealed class HybridMethod : IImportanceMethod
     public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context)
     {
         var measurements = InformationWarnings.RequireMeasurements(context, Name);
-        return Layout(graph, context).ToDictionary(l => l.GroupId,
-            l => measurements.Groups[l.GroupId].Scores(MeasureNames.Estimator(l.Measure)));
+        return MagnitudeWeighting.Apply(graph, Layout(graph, context).ToDictionary(l => l.GroupId,
+            l => measurements.Groups[l.GroupId].Scores(MeasureNames.Estimator(l.Measure))), Parameters.Settings.Magnitude);
     }
 
     /// <inheritdoc />

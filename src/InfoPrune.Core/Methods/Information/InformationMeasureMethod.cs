@@ -21,7 +21,7 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     public InformationMeasureMethod(InformationMeasure measure, MeasureSettings? settings = null)
     {
         Measure = measure;
-        Settings = settings ?? MeasureSettings.Default;
+        Settings = InformationWarnings.RequireRunnable(settings ?? MeasureSettings.Default);
         _settingWarnings = InformationWarnings.For(Settings, Name);
     }
 
@@ -62,7 +62,7 @@ public sealed class InformationMeasureMethod : IImportanceMethod
 
     /// <inheritdoc />
     public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context) =>
-        InformationWarnings.RequireMeasurements(context, Name).Scores(MeasureNames.Estimator(Measure));
+        MagnitudeWeighting.Apply(graph, InformationWarnings.RequireMeasurements(context, Name).Scores(MeasureNames.Estimator(Measure)), Settings.Magnitude);
 
     /// <inheritdoc />
     public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)

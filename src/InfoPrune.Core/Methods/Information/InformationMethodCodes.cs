@@ -2,7 +2,7 @@ using InfoPrune.Core.Diagnostics;
 
 namespace InfoPrune.Core.Methods.Information;
 
-/// <summary>Warning codes of the information methods (IP0545–IP0549, and IP0700; the calibration pass owns IP0540–IP0544).</summary>
+/// <summary>Codes of the information methods (IP0545–IP0549, IP0700, IP0870–IP0879; the calibration pass owns IP0540–IP0544).</summary>
 public static class InformationMethodCodes
 {
     /// <summary>
@@ -18,4 +18,10 @@ public static class InformationMethodCodes
     /// exactly 1 bit.
     /// </summary>
     public static readonly ErrorCode TiedScores = ErrorCode.Input(700);
+
+    /// <summary>
+    /// <c>"magnitude": "rank"</c> or <c>"band"</c> together with <c>"crossLayer": true</c>: a rank or
+    /// quartile band is a position within one layer, so ranking it across layers compares nothing.
+    /// </summary>
+    public static readonly ErrorCode MagnitudeWithinLayerOnly = ErrorCode.Input(870);
 }

@@ -24,15 +24,17 @@ internal static class InformationPlanner
         MeasureSettings settings, TargetPolicy target, ConstraintsPolicy constraints)
     {
         var candidates = graph.PrunableGroups.Where(g => scores.ContainsKey(g.Id) && !constraints.Excludes(g.Producers)).ToList();
+        // The reasons name what was ranked: the measure, and how weight magnitude entered it.
+        var scoreName = MagnitudeWeighting.ScoreName(methodName, settings.Magnitude);
         PruningPlan selection;
         if (settings.CrossLayer && target.Kind == TargetKind.Ratio)
             selection = ChannelSelector.Decide(candidates, scores, GlobalRanking(candidates, scores, target.Fraction, constraints),
-                _ => $"{methodName}: lowest scores across all layers removed (cross-layer ranking), keeping {target.Fraction:P0} of the units", methodName);
+                _ => $"{scoreName}: lowest scores across all layers removed (cross-layer ranking), keeping {target.Fraction:P0} of the units", methodName);
         else if (settings.CrossLayer || pruneWeights == null || target.Kind == TargetKind.Ratio || constraints.Allocation != LayerAllocation.Auto)
-            selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, methodName);
+            selection = ChannelSelector.Select(graph, scores, target, constraints, settings.CrossLayer, scoreName);
         else
             selection = ChannelSelector.Decide(candidates, scores, LayerRatioAllocation.KeptCounts(graph, candidates, pruneWeights, target, constraints),
-                layerReason, methodName);
+                id => settings.Magnitude == MagnitudeBlend.None ? layerReason(id) : $"{layerReason(id)}, ranked with weight magnitude ({MagnitudeWeighting.Names.NameOf(settings.Magnitude)})", methodName);
 
         var compensated = candidates
             .Where(g => measurements.Groups.TryGetValue(g.Id, out var m) && CompensationRule.Compensates(settings.Compensation, m.Probe.Activation))

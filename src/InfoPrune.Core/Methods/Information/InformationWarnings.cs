@@ -20,6 +20,15 @@ internal static class InformationWarnings
         }
         : Array.Empty<Diagnostic>();
 
+    /// <summary>
+    /// Settings a method can run: a rank or quartile band is a position within one layer, so it
+    /// cannot be ranked across layers (the policy parser reports this as IP0870; here it is a caller's error).
+    /// </summary>
+    public static MeasureSettings RequireRunnable(MeasureSettings settings) =>
+        settings.CrossLayer && settings.Magnitude is MagnitudeBlend.Rank or MagnitudeBlend.Band
+            ? throw new ArgumentException($"magnitude '{MagnitudeWeighting.Names.NameOf(settings.Magnitude)}' ranks within a layer and cannot be combined with cross-layer ranking; use None or Product", nameof(settings))
+            : settings;
+
     public static ActivationMeasurements RequireMeasurements(Methods.MethodContext context, string methodName) =>
         context.Measurements ?? throw new InfoPruneException(MeasurementErrors.MeasurementsMissing,
             $"method '{methodName}' needs the calibration pass's measurements (MethodContext.Measurements), but none were given");
