@@ -69,10 +69,17 @@ public interface ITrainingMethod : IPruningMethod
     /// <summary>
     /// Attaches to <paramref name="trainee"/> (the model of <paramref name="graph"/>, possibly with
     /// re-inserted BatchNorm: value names of <paramref name="graph"/> still name the same values,
-    /// except that a layer's output may now come out of a normaliser after it).
+    /// except that a layer's output may now come out of a normaliser after it). <paramref name="goal"/>
+    /// says what the plan after this training must meet, so the training may aim at it.
     /// </summary>
-    IMethodTraining BeginTraining(DependencyGraph graph, GraphExecutor trainee);
+    IMethodTraining BeginTraining(DependencyGraph graph, GraphExecutor trainee, MethodTrainingGoal goal);
 }
+
+/// <summary>What a method's training leads to: the step's target and constraints, and the optimizer steps the training will take.</summary>
+/// <param name="Target">The target the plan after this training must meet.</param>
+/// <param name="Constraints">The constraints that plan works within.</param>
+/// <param name="TotalSteps">Optimizer steps of the method's training (all its epochs).</param>
+public sealed record MethodTrainingGoal(TargetPolicy Target, ConstraintsPolicy Constraints, long TotalSteps);
 
 /// <summary>One training run of an <see cref="ITrainingMethod"/>: its hook, and what it makes of the trained model.</summary>
 public interface IMethodTraining : ITrainingHook, IDisposable

@@ -120,7 +120,7 @@ public sealed class PrunePipeline
                     // The method's own training (e.g. gates) runs on the current model; it plans on what that training made.
                     var untrained = current;
                     var (trainedGraph, result) = Step("train-method" + label, $"training {method.Name} for {trainingMethod.TrainingEpochs} epoch(s)", () =>
-                        TrainMethod(trainingMethod, untrained, policy, calibration, train!, teacher, trainOptions, label, cancellation));
+                        TrainMethod(trainingMethod, untrained, stepTarget, constraints, policy, calibration, train!, teacher, trainOptions, label, cancellation));
                     methodTrainingResults.Add(result);
                     current = trainedGraph;
                     cancellation.ThrowIfCancellationRequested();
@@ -289,17 +289,19 @@ public sealed class PrunePipeline
     /// with the fine-tuning settings, the BatchNorm folded back, and the method's
     /// <see cref="IMethodTraining.Finish"/> making the model it plans on.
     /// </summary>
-    private (DependencyGraph Graph, TrainingResult Training) TrainMethod(ITrainingMethod method, DependencyGraph graph, PrunePolicy policy,
-        LabeledDataset calibration, LabeledDataset train, GraphExecutor? teacher, FineTuneOptions options, string label, CancellationToken cancellation)
+    private (DependencyGraph Graph, TrainingResult Training) TrainMethod(ITrainingMethod method, DependencyGraph graph, TargetPolicy target,
+        ConstraintsPolicy constraints, PrunePolicy policy, LabeledDataset calibration, LabeledDataset train, GraphExecutor? teacher,
+        FineTuneOptions options, string label, CancellationToken cancellation)
     {
         var prepared = policy.FineTune.BatchNorm == BatchNormMode.Auto
             ? BatchNormReinsertion.Insert(graph.Model, CalibrationBatches(calibration, policy))
             : new BatchNormPreparation(graph.Model, Array.Empty<ReinsertedBatchNorm>());
         using var trainee = GraphExecutor.Create(prepared.Model);
-        using var session = method.BeginTraining(graph, trainee);
+        var trainer = new Trainer(options with { Epochs = method.TrainingEpochs, Segment = (0, 1) });
+        using var session = method.BeginTraining(graph, trainee, new MethodTrainingGoal(target, constraints, trainer.TotalSteps(train)));
         var progress = new Progress<TrainingProgress>(p => _progress?.Report(new PipelineProgress("train-method",
             $"{label.Trim()} {method.Name} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.RunningLoss:0.000}".TrimStart(), (double)p.CompletedSteps / p.TotalSteps)));
-        var result = new Trainer(options with { Epochs = method.TrainingEpochs, Segment = (0, 1) }).Train(trainee, train, teacher, progress, cancellation, session);
+        var result = trainer.Train(trainee, train, teacher, progress, cancellation, session);
         var trained = BatchNormReinsertion.FoldBack(trainee.ToModel(), prepared.Inserted);
         return (DependencyGraph.Analyze(session.Finish(trained)), result);
     }

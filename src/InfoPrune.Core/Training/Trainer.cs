@@ -78,6 +78,9 @@ public sealed class Trainer
         }
     }
 
+    /// <summary>The optimizer steps a whole run over <paramref name="data"/> takes (every epoch, without the short last batch training drops).</summary>
+    public long TotalSteps(LabeledDataset data) => (long)Options.Epochs * CreateBatchStream(data).BatchCount;
+
     private BatchStream CreateBatchStream(LabeledDataset data)
     {
         int samples = Math.Min(data.Count, Options.SampleLimit ?? int.MaxValue);

@@ -14,6 +14,9 @@ public class IbGatesPolicyTests
         Assert.Equal(new IbGatesParameters(3, 0.005, 0.2, 1.5), given);
         var defaults = (IbGatesParameters)ParseValid(WithMethod("""{"name": "ib-gates"}""")).Method.Parameters;
         Assert.Equal(new IbGatesParameters(), defaults);
+        Assert.Null(defaults.Gamma); // "auto": follows a budget
+        var auto = (IbGatesParameters)ParseValid(WithMethod("""{"name": "ib-gates", "gamma": "auto"}""")).Method.Parameters;
+        Assert.Null(auto.Gamma);
         Assert.Contains("\"method-ib-gates\"", PolicySchema.Text);
     }
 
@@ -31,5 +34,15 @@ public class IbGatesPolicyTests
         Assert.Equal(4, diagnostics.Count);
         foreach (var key in new[] { "method.epochs", "method.lr", "method.gamma", "method.threshold" })
             Assert.Contains(diagnostics, d => d.Message.Contains(key, StringComparison.Ordinal) && d.Line > 0 && d.Column > 0);
+    }
+
+    [Fact]
+    public void AGammaWordOtherThanAutoIsRefusedWithItsPlace()
+    {
+        var diagnostics = Check(WithMethod("""{"name": "ib-gates", "gamma": "budget"}""")).Diagnostics;
+        var error = Assert.Single(diagnostics);
+        Assert.Contains("method.gamma", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"auto\"", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Line > 0 && error.Column > 0);
     }
 }

@@ -202,21 +202,71 @@ public class IbGatesTests
         .Node("Add", new[] { "la", "ld" }, new[] { "logits" })
         .Build();
 
-    private static (IbGatesMethod Method, DependencyGraph Graph, PruningPlan Plan) TrainAndPlan(OnnxModel model, int seed, TargetPolicy target)
+    private static (IbGatesMethod Method, DependencyGraph Graph, PruningPlan Plan) TrainAndPlan(OnnxModel model, int seed, TargetPolicy target,
+        double? gamma = 0.5, int epochs = 4)
     {
         var data = ToyProblem.Dataset(1024, seed: 5);
-        var method = new IbGatesMethod(new IbGatesParameters(Epochs: 4, LearningRate: 0.05, Gamma: 0.5));
+        var method = new IbGatesMethod(new IbGatesParameters(Epochs: epochs, LearningRate: 0.05, Gamma: gamma));
         var graph = DependencyGraph.Analyze(model);
+        var constraints = ConstraintsPolicy.Default with { MaxRatio = 1 };
         using var trainee = GraphExecutor.Create(graph.Model, torch.CPU);
         OnnxModel folded;
-        using (var session = method.BeginTraining(graph, trainee))
+        var trainer = new Trainer(new FineTuneOptions { Epochs = method.TrainingEpochs, BatchSize = 64, LearningRate = 0.01, Seed = seed });
+        using (var session = method.BeginTraining(graph, trainee, new MethodTrainingGoal(target, constraints, trainer.TotalSteps(data))))
         {
-            new Trainer(new FineTuneOptions { Epochs = method.TrainingEpochs, BatchSize = 64, LearningRate = 0.01, Seed = seed })
-                .Train(trainee, data, hook: session);
+            trainer.Train(trainee, data, hook: session);
             folded = session.Finish(trainee.ToModel());
         }
         var plannedOn = DependencyGraph.Analyze(folded);
-        return (method, plannedOn, method.Plan(plannedOn, new MethodContext { Seed = seed }, target, ConstraintsPolicy.Default with { MaxRatio = 1 }));
+        return (method, plannedOn, method.Plan(plannedOn, new MethodContext { Seed = seed }, target, constraints));
+    }
+
+    [Fact]
+    public void TheBudgetControllerRaisesGammaWhileOpenSetsKeepTooMuchAndLowersItOnceTheyKeepLess()
+    {
+        var graph = DependencyGraph.Analyze(ResidualNetAsClassifier());
+        var budget = new TargetPolicy(TargetKind.Macs, 0.5);
+        var controller = new GateBudgetController(graph, budget, ConstraintsPolicy.Default with { MaxRatio = 1 }, threshold: 1, initialGamma: 0.1, totalSteps: 100);
+        Dictionary<string, (double[] Mean, double[] Score)> AllScoring(double score) =>
+            graph.PrunableGroups.ToDictionary(g => g.Name, g => (Enumerable.Repeat(1.0, g.Size).ToArray(), Enumerable.Repeat(score, g.Size).ToArray()));
+
+        // The goal falls from the whole model to the budget over the first 60% of the steps, then holds.
+        Assert.Equal(1.0, controller.Goal(0), 9);
+        Assert.Equal(0.75, controller.Goal(30), 9);
+        Assert.Equal(0.5, controller.Goal(60), 9);
+        Assert.Equal(0.5, controller.Goal(100), 9);
+
+        Assert.Equal(1.0, controller.KeptFraction(AllScoring(2)), 9);
+        controller.Observe(10, AllScoring(2));
+        Assert.Equal(0.1 * GateBudgetController.Factor, controller.Gamma, 12);
+        // Every set closed: each group keeps only its minimum, far below any goal.
+        var closed = controller.KeptFraction(AllScoring(0.5));
+        Assert.True(closed < 0.5, $"closed sets keep {closed}");
+        controller.Observe(20, AllScoring(0.5));
+        controller.Observe(30, AllScoring(0.5));
+        Assert.Equal(0.1 / GateBudgetController.Factor, controller.Gamma, 12);
+        Assert.Equal(3, controller.Readings.Count);
+        Assert.Throws<ArgumentException>(() => new GateBudgetController(graph, new TargetPolicy(TargetKind.Ratio, 0.5), ConstraintsPolicy.Default, 1, 0.1, 100));
+    }
+
+    [Fact]
+    public void AnAutoGammaFollowsATightBudgetDuringGateTrainingAndTheReportShowsHow()
+    {
+        var budget = new TargetPolicy(TargetKind.Params, 0.3);
+        var steered = TrainAndPlan(ResidualNetAsClassifier(), seed: 7, budget, gamma: null, epochs: 4);
+
+        var readings = steered.Method.GammaReadings!;
+        // 4 epochs of 16 steps, read every 10 steps.
+        Assert.Equal(64 / GateBudgetController.Interval, readings.Count);
+        Assert.True(readings[0].Goal > 0.8, $"first goal {readings[0].Goal}");
+        Assert.Equal(budget.Fraction, readings[^1].Goal, 6);
+        // The open sets start far above the budget, so γ′ rises from its starting value.
+        Assert.True(readings[0].KeptFraction > readings[0].Goal);
+        Assert.True(readings[^1].Gamma > IbGatesParameters.DefaultGamma, $"γ′ ended at {readings[^1].Gamma}");
+        var details = Assert.IsType<GammaDetails>(((IPruningMethod)steered.Method).Details);
+        Assert.Equal(readings[^1].Gamma, details.FinalGamma);
+        // The cut still meets the budget.
+        Assert.True(new CostModel(steered.Graph).Cost(steered.Plan).Params <= budget.Fraction * new CostModel(steered.Graph).OriginalParams + 1);
     }
 
     [Fact]
@@ -235,6 +285,9 @@ public class IbGatesTests
         Assert.True(plan.KeptIndices(live).Count > 1);
         Assert.NotNull(method.ScoreReport);
         Assert.Equal(IbGatesParameters.DefaultThreshold, method.ScoreReport!.Threshold);
+        // A γ′ the policy gives is held fixed: nothing steers it.
+        Assert.Null(method.GammaReadings);
+        Assert.Null(((IPruningMethod)method).Details);
     }
 
     [Fact]
@@ -274,16 +327,18 @@ public class IbGatesTests
         var method = new IbGatesMethod(new IbGatesParameters(Epochs: 1));
         var graph = DependencyGraph.Analyze(model);
         OnnxModel folded;
+        var trainer = new Trainer(new FineTuneOptions { Epochs = 1, BatchSize = 32, SampleLimit = 256, Seed = 3 });
+        var target = new TargetPolicy(TargetKind.Macs, 0.5);
         using (var trainee = GraphExecutor.Create(graph.Model, torch.CPU))
-        using (var session = method.BeginTraining(graph, trainee))
+        using (var session = method.BeginTraining(graph, trainee, new MethodTrainingGoal(target, ConstraintsPolicy.Default with { RoundTo = 1 }, trainer.TotalSteps(train))))
         {
             Assert.NotEmpty(((IMethodTraining)session).Parameters);
-            new Trainer(new FineTuneOptions { Epochs = 1, BatchSize = 32, SampleLimit = 256, Seed = 3 }).Train(trainee, train, hook: session);
+            trainer.Train(trainee, train, hook: session);
             folded = session.Finish(trainee.ToModel());
         }
         Assert.Equal(model.Graph.Nodes.Select(n => n.OpType), folded.Graph.Nodes.Select(n => n.OpType));
         var plannedOn = DependencyGraph.Analyze(folded);
-        var plan = method.Plan(plannedOn, new MethodContext(), new TargetPolicy(TargetKind.Macs, 0.5), ConstraintsPolicy.Default with { RoundTo = 1 });
+        var plan = method.Plan(plannedOn, new MethodContext(), target, ConstraintsPolicy.Default with { RoundTo = 1 });
         var pruned = Surgery.Apply(plannedOn, plan);
         ParityAssert.MatchesOrt(pruned, new long[] { 2, 1, 28, 28 });
         var macs = new CostModel(DependencyGraph.Analyze(pruned)).OriginalMacs;

@@ -51,14 +51,13 @@ public sealed class CoupledSetGates : IMethodTraining
     private readonly Parameter[] _means;
     private readonly Parameter[] _logVariances;
     private readonly Tensor[] _weights;
-    private readonly double _gamma;
     private bool _disposed;
 
     private CoupledSetGates(GraphExecutor trainee, IReadOnlyList<GroupGates> groups, IReadOnlyList<int> sizes, double gamma, double learningRate)
     {
         _trainee = trainee;
         _groups = groups;
-        _gamma = gamma;
+        Gamma = gamma;
         LearningRate = learningRate;
         var device = trainee.Device;
         _means = sizes.Select(n => Parameterize(torch.ones(n, ScalarType.Float32, device))).ToArray();
@@ -158,6 +157,9 @@ public sealed class CoupledSetGates : IMethodTraining
     /// <inheritdoc />
     public double LearningRate { get; }
 
+    /// <summary>γ′, the penalty's weight from the next step on (a budget's controller moves it during training).</summary>
+    public double Gamma { get; set; }
+
     /// <summary>(γ′/N_b) Σ_s |s| log(1 + μ_s²/σ_s²), N_b the batch size.</summary>
     public Tensor Penalty(long batchSize)
     {
@@ -167,7 +169,7 @@ public sealed class CoupledSetGates : IMethodTraining
             var term = SignalToNoise(_means[g], _logVariances[g]).sum() * _weights[g];
             sum = sum is null ? term : sum + term;
         }
-        return sum is null ? torch.zeros(1, device: _trainee.Device).squeeze() : sum * (_gamma / batchSize);
+        return sum is null ? torch.zeros(1, device: _trainee.Device).squeeze() : sum * (Gamma / batchSize);
     }
 
     /// <summary>log(1 + μ²/σ²) with σ² = exp(log σ²), per channel.</summary>

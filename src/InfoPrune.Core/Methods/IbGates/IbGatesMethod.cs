@@ -37,6 +37,7 @@ public sealed class IbGatesMethod : ITrainingMethod
     private IReadOnlyDictionary<string, (double[] Mean, double[] Score)>? _learned;
     private IReadOnlyDictionary<string, int> _setWeights = new Dictionary<string, int>();
     private ChannelScoreReport? _report;
+    private IReadOnlyList<GammaReading>? _gammaReadings;
 
     public IbGatesMethod(IbGatesParameters? parameters = null) => Parameters = parameters ?? new IbGatesParameters();
 
@@ -54,11 +55,22 @@ public sealed class IbGatesMethod : ITrainingMethod
     public IReadOnlyDictionary<string, (double[] Mean, double[] Score)>? Learned => _learned;
 
     /// <inheritdoc />
-    public IMethodTraining BeginTraining(DependencyGraph graph, GraphExecutor trainee)
+    public IMethodTraining BeginTraining(DependencyGraph graph, GraphExecutor trainee, MethodTrainingGoal goal)
     {
-        var gates = CoupledSetGates.Attach(graph, trainee, Parameters.Gamma, Parameters.LearningRate);
-        return new Session(this, gates);
+        var gates = CoupledSetGates.Attach(graph, trainee, Parameters.Gamma ?? IbGatesParameters.DefaultGamma, Parameters.LearningRate);
+        // γ′ follows a budget only when the policy left it to us: a number the user gave is their trade-off.
+        var controller = Parameters.Gamma is null && goal.Target.Kind is TargetKind.Macs or TargetKind.Params
+            ? new GateBudgetController(graph, goal.Target, goal.Constraints, Parameters.Threshold, gates.Gamma, goal.TotalSteps)
+            : null;
+        _gammaReadings = controller?.Readings;
+        return new Session(this, gates, controller);
     }
+
+    /// <summary>How γ′ moved during the last gate training, when a budget steered it; null when it was held fixed.</summary>
+    public IReadOnlyList<GammaReading>? GammaReadings => _gammaReadings;
+
+    /// <inheritdoc />
+    object? IPruningMethod.Details => _gammaReadings is { Count: > 0 } readings ? new GammaDetails(readings[^1].Gamma, readings) : null;
 
     /// <inheritdoc />
     public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)
@@ -108,11 +120,24 @@ public sealed class IbGatesMethod : ITrainingMethod
     }
 
     /// <summary>A gate training run that hands what it learned to the method when it finishes.</summary>
-    private sealed class Session(IbGatesMethod method, CoupledSetGates gates) : IMethodTraining
+    private sealed class Session(IbGatesMethod method, CoupledSetGates gates, GateBudgetController? controller) : IMethodTraining
     {
+        private long _stepsDone;
+
         public IReadOnlyList<TorchSharp.Modules.Parameter> Parameters => gates.Parameters;
         public double LearningRate => gates.LearningRate;
-        public TorchSharp.torch.Tensor Penalty(long batchSize) => gates.Penalty(batchSize);
+
+        /// <summary>Called once per optimizer step, before its backward pass: where the controller reads the gates.</summary>
+        public TorchSharp.torch.Tensor Penalty(long batchSize)
+        {
+            if (controller != null && GateBudgetController.ReadsAt(_stepsDone))
+            {
+                controller.Observe(_stepsDone, gates.Read());
+                gates.Gamma = controller.Gamma;
+            }
+            _stepsDone++;
+            return gates.Penalty(batchSize);
+        }
 
         public Onnx.OnnxModel Finish(Onnx.OnnxModel trained)
         {
@@ -124,3 +149,8 @@ public sealed class IbGatesMethod : ITrainingMethod
         public void Dispose() => gates.Dispose();
     }
 }
+
+/// <summary>The report's <c>methodDetails</c> when a budget steered γ′: its last value and every reading.</summary>
+/// <param name="FinalGamma">γ′ at the end of gate training.</param>
+/// <param name="Readings">Each reading: step, γ′, the MACs (or parameters) the open sets kept, and the goal.</param>
+public sealed record GammaDetails(double FinalGamma, IReadOnlyList<GammaReading> Readings);

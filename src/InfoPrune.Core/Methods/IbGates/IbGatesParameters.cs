@@ -1,5 +1,6 @@
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Policy.Reading;
+using InfoPrune.Core.Policy.Json;
 
 namespace InfoPrune.Core.Methods.IbGates;
 
@@ -8,16 +9,18 @@ namespace InfoPrune.Core.Methods.IbGates;
 /// </summary>
 /// <param name="Epochs">Epochs of gate training (gates and weights together) before the cut, ≥ 1.</param>
 /// <param name="LearningRate">The gates' own learning rate (Adam, held fixed), &gt; 0.</param>
-/// <param name="Gamma">γ′, the weight of the information-bottleneck penalty against the task loss, ≥ 0.</param>
+/// <param name="Gamma">γ′, the weight of the information-bottleneck penalty against the task loss, ≥ 0, held fixed;
+/// null (<c>"auto"</c>): under a MACs or parameter budget γ′ starts at <see cref="DefaultGamma"/> and follows the budget
+/// (<see cref="GateBudgetController"/>), otherwise it is <see cref="DefaultGamma"/>.</param>
 /// <param name="Threshold">With <c>"target": "auto"</c>, sets whose log(1 + μ²/σ²) falls below it are removed, ≥ 0.
 /// Under a budget the threshold is set to meet the budget instead.</param>
 public sealed record IbGatesParameters(int Epochs = 1, double LearningRate = IbGatesParameters.DefaultLearningRate,
-    double Gamma = IbGatesParameters.DefaultGamma, double Threshold = IbGatesParameters.DefaultThreshold) : MethodParameters
+    double? Gamma = null, double Threshold = IbGatesParameters.DefaultThreshold) : MethodParameters
 {
     /// <summary>A gate's learning rate: fast enough that an unopposed gate's signal-to-noise ratio falls by e² in ~100 steps.</summary>
     public const double DefaultLearningRate = 0.02;
 
-    /// <summary>γ′ by default.</summary>
+    /// <summary>γ′ when the policy gives none and no budget moves it, and where a budget's controller starts.</summary>
     public const double DefaultGamma = 0.1;
 
     /// <summary>ln 2: a set is removed when its gate's mean no longer stands out of its noise (μ² &lt; σ²).</summary>
@@ -27,9 +30,30 @@ public sealed record IbGatesParameters(int Epochs = 1, double LearningRate = IbG
     {
         var epochs = reader.Integer("epochs", 1, 1, 1000);
         var lr = reader.Number("lr", DefaultLearningRate, NumberRule.Positive);
-        var gamma = reader.Number("gamma", DefaultGamma, NumberRule.NonNegative);
+        var gamma = ReadGamma(reader);
         var threshold = reader.Number("threshold", DefaultThreshold, NumberRule.NonNegative);
         reader.Finish();
         return new IbGatesParameters(epochs, lr, gamma, threshold);
+    }
+
+    /// <summary><c>gamma</c>: <c>"auto"</c> (null, the default) or γ′ ≥ 0.</summary>
+    private static double? ReadGamma(PolicyObjectReader reader)
+    {
+        const string expected = "\"auto\" or a number >= 0 (γ′, held fixed)";
+        var property = reader.Property("gamma");
+        switch (property?.Value)
+        {
+            case null:
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
+                if (text != "auto")
+                    reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("gamma")}: {property.Value.Describe()} is not allowed; expected {expected}");
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
+                return reader.Values.Number(number, reader.PathOf("gamma"), NumberRule.NonNegative);
+            case var other:
+                reader.Values.WrongType(other, reader.PathOf("gamma"), expected);
+                return null;
+        }
     }
 }
