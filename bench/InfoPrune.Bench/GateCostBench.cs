@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfoPrune.Core.Data;
 using InfoPrune.Core.Execution;
 using InfoPrune.Core.Graph;
+using InfoPrune.Core.Methods;
 using InfoPrune.Core.Methods.IbGates;
 using InfoPrune.Core.Onnx;
 using InfoPrune.Core.Preparation;
@@ -44,7 +45,9 @@ internal static class GateCostBench
                 using (var executor = GraphExecutor.Create(prepared.Model))
                     plain.Add(new Trainer(fineTune).Train(executor, train).Seconds / steps);
                 using (var executor = GraphExecutor.Create(prepared.Model))
-                using (var session = new IbGatesMethod().BeginTraining(graph, executor))
+                // Under a MACs budget, as the 8% runs: the cost includes γ′'s controller reading the gates every 10 steps.
+                using (var session = new IbGatesMethod().BeginTraining(graph, executor,
+                    new MethodTrainingGoal(new Core.Policy.TargetPolicy(Core.Policy.TargetKind.Macs, 0.08), Core.Policy.ConstraintsPolicy.Default, steps)))
                     gated.Add(new Trainer(fineTune).Train(executor, train, hook: session).Seconds / steps);
             }
             var ratios = plain.Zip(gated, (p, g) => g / p).Order().ToArray();

@@ -19,6 +19,11 @@ public enum MagnitudeBlend
     Product,
     /// <summary>Weight size first, in four bands (the layer's quartiles); information orders the units within a band.</summary>
     Band,
+    /// <summary>
+    /// The information measures' policy default (not cmi's): <see cref="Rank"/> when the policy fine-tunes, <see cref="None"/>
+    /// when it does not. Settled when the policy is read (<c>MeasureSettings.ForFineTuning</c>); nothing ranks by it.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>
@@ -49,6 +54,7 @@ internal static class MagnitudeWeighting
         MagnitudeBlend.Rank => MeanRank(information, norms),
         MagnitudeBlend.Product => Product(information, norms),
         MagnitudeBlend.Band => Banded(information, norms),
+        MagnitudeBlend.Auto => throw new ArgumentException("magnitude Auto is settled from the policy's fine-tuning before ranking (MeasureSettings.ForFineTuning)", nameof(blend)),
         _ => throw new ArgumentOutOfRangeException(nameof(blend)),
     };
 

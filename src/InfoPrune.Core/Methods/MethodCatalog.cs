@@ -50,6 +50,16 @@ public static class MethodCatalog
             : throw new ArgumentException($"method '{method.Name}' is not registered (a policy is checked against the catalog when read)", nameof(method));
 
     /// <summary>
+    /// <paramref name="method"/> with the parameters that depend on the rest of the policy settled for
+    /// <paramref name="fineTune"/> (e.g. the information measures' <c>"magnitude": "auto"</c>); the policy parser
+    /// calls it once every section is read, so a parsed policy says what will run.
+    /// </summary>
+    public static MethodPolicy Settle(MethodPolicy method, FineTunePolicy fineTune) =>
+        ByName.TryGetValue(method.Name, out var definition) && definition.Settle is { } settle
+            ? method with { Parameters = settle(method.Parameters, fineTune) }
+            : method;
+
+    /// <summary>
     /// The schema definitions of every registered method (<c>method-&lt;name&gt;</c> and what they
     /// reference), read from the fragments the method folders embed. A definition two fragments
     /// both declare must be the same.

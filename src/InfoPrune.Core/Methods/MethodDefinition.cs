@@ -17,9 +17,12 @@ namespace InfoPrune.Core.Methods;
 /// <param name="Create">The runnable method for parsed parameters.</param>
 /// <param name="DecidesRatios">True when the method decides each layer's ratio itself, so it accepts
 /// <c>"target": "auto"</c> (no budget); methods that only rank channels need a budget.</param>
+/// <param name="Settle">Settles parameters whose meaning depends on the rest of the policy (e.g. a default that
+/// follows whether the policy fine-tunes), once the whole policy is read; null when nothing depends on it.</param>
 internal sealed record MethodDefinition(
     string Name,
     string SchemaResource,
     Func<PolicyObjectReader, MethodParameters> Parse,
     Func<MethodParameters, IPruningMethod> Create,
-    bool DecidesRatios = false);
+    bool DecidesRatios = false,
+    Func<MethodParameters, FineTunePolicy, MethodParameters>? Settle = null);

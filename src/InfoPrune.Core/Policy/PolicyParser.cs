@@ -74,7 +74,7 @@ internal sealed class PolicyParser
         {
             SourcePath = sourcePath,
             Data = data,
-            Method = method,
+            Method = MethodCatalog.Settle(method, fineTune),
             Target = target,
             Constraints = constraints,
             FineTune = fineTune,

@@ -112,7 +112,7 @@ public class MagnitudeBlendTests
     }
 
     [Theory]
-    [InlineData("mutual-information", null, MeasureSettings.DefaultMagnitude)]
+    [InlineData("mutual-information", null, MagnitudeBlend.Rank)] // Minimal fine-tunes (the default 1 epoch): auto is rank
     [InlineData("mutual-information", "none", MagnitudeBlend.None)]
     [InlineData("kl-selectivity", "rank", MagnitudeBlend.Rank)]
     [InlineData("entropy", "product", MagnitudeBlend.Product)]
@@ -152,5 +152,67 @@ public class MagnitudeBlendTests
         var settings = ((InformationMeasureParameters)ParseValid(WithMethod(
             "{\"name\": \"mutual-information\", \"magnitude\": \"product\", \"crossLayer\": true}")).Method.Parameters).Settings;
         Assert.Equal((MagnitudeBlend.Product, true), (settings.Magnitude, settings.CrossLayer));
+    }
+
+    private static string WithMethodAndEpochs(string methodObject, int epochs) =>
+        WithMethod(methodObject)[..^1] + $", \"fineTune\": {{\"epochs\": {epochs}}}}}";
+
+    private static MagnitudeBlend ParsedMagnitude(string methodObject, int epochs) =>
+        ParseValid(WithMethodAndEpochs(methodObject, epochs)).Method.Parameters switch
+        {
+            InformationMeasureParameters p => p.Settings.Magnitude,
+            HybridParameters h => h.Settings.Magnitude,
+            var other => throw new InvalidOperationException(other?.GetType().Name),
+        };
+
+    [Theory]
+    // The default and an explicit "auto" follow fine-tuning: rank when the policy fine-tunes, the paper's ranking when not.
+    [InlineData("{\"name\": \"mutual-information\"}", 2, MagnitudeBlend.Rank)]
+    [InlineData("{\"name\": \"mutual-information\"}", 0, MagnitudeBlend.None)]
+    [InlineData("{\"name\": \"entropy\", \"magnitude\": \"auto\"}", 1, MagnitudeBlend.Rank)]
+    [InlineData("{\"name\": \"kl-selectivity\", \"magnitude\": \"auto\"}", 0, MagnitudeBlend.None)]
+    [InlineData("{\"name\": \"hybrid\"}", 2, MagnitudeBlend.Rank)]
+    [InlineData("{\"name\": \"hybrid\"}", 0, MagnitudeBlend.None)]
+    // Given values are honoured whatever the fine-tuning.
+    [InlineData("{\"name\": \"mutual-information\", \"magnitude\": \"none\"}", 2, MagnitudeBlend.None)]
+    [InlineData("{\"name\": \"js-separation\", \"magnitude\": \"rank\"}", 0, MagnitudeBlend.Rank)]
+    [InlineData("{\"name\": \"labeled-mi\", \"magnitude\": \"band\"}", 2, MagnitudeBlend.Band)]
+    [InlineData("{\"name\": \"hybrid\", \"magnitude\": \"product\"}", 0, MagnitudeBlend.Product)]
+    // Ranking across layers has no within-layer rank: auto stays information alone even when fine-tuning.
+    [InlineData("{\"name\": \"mutual-information\", \"crossLayer\": true}", 2, MagnitudeBlend.None)]
+    [InlineData("{\"name\": \"hybrid\", \"crossLayer\": true, \"magnitude\": \"auto\"}", 2, MagnitudeBlend.None)]
+    public void AutoMagnitudeIsSettledByFineTuning(string methodObject, int epochs, MagnitudeBlend expected) =>
+        Assert.Equal(expected, ParsedMagnitude(methodObject, epochs));
+
+    [Fact]
+    public void CmiDoesNotTakeAuto()
+    {
+        var result = Check(WithMethod("{\"name\": \"cmi\", \"magnitude\": \"auto\"}"));
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Diagnostics, d => d.Code.Id == "IP0407");
+    }
+
+    [Theory]
+    [InlineData(2, "mutual-information with weight magnitude (mean of the two ranks): lowest-scoring", new[] { ToyNets.StrongCopy, ToyNets.LoudNoise })]
+    [InlineData(0, "mutual-information: lowest-scoring", new[] { ToyNets.StrongCopy, ToyNets.WeakCopy })]
+    public void TheMethodAPolicyBuildsRanksAndExplainsByTheSettledBlend(int epochs, string reasonStart, int[] kept)
+    {
+        var (graph, context) = Measured();
+        var policy = ParseValid(WithMethodAndEpochs("{\"name\": \"mutual-information\"}", epochs));
+        var method = MethodCatalog.Create(policy.Method);
+        var decision = method.Plan(graph, context, new TargetPolicy(TargetKind.Ratio, 0.5), Unbounded).Decisions.Values.Single();
+        Assert.Equal(kept, decision.Keep.ToArray());
+        Assert.StartsWith(reasonStart, decision.Reason);
+    }
+
+    [Fact]
+    public void AnUnsettledAutoIsRefusedInCode()
+    {
+        var auto = MeasureSettings.Default with { Magnitude = MagnitudeBlend.Auto };
+        Assert.Throws<ArgumentException>(() => new InformationMeasureMethod(InformationMeasure.Entropy, auto));
+        Assert.Throws<ArgumentException>(() => new HybridMethod(new HybridParameters { Settings = auto }));
+        Assert.Equal(MagnitudeBlend.Rank, auto.ForFineTuning(fineTunes: true).Magnitude);
+        Assert.Equal(MagnitudeBlend.None, auto.ForFineTuning(fineTunes: false).Magnitude);
+        Assert.Equal(MagnitudeBlend.None, MeasureSettings.Default.Magnitude); // built in code, a method knows nothing of fine-tuning
     }
 }

@@ -26,7 +26,9 @@ public sealed class HybridMethod : IImportanceMethod
 
     internal static MethodDefinition Definition { get; } = new("hybrid", InformationMeasureMethod.Schema, HybridParameters.Parse,
         parameters => new HybridMethod(parameters as HybridParameters
-            ?? throw new ArgumentException($"{parameters.GetType().Name} are not hybrid's parameters", nameof(parameters))));
+            ?? throw new ArgumentException($"{parameters.GetType().Name} are not hybrid's parameters", nameof(parameters))),
+        Settle: (parameters, fineTune) => parameters is HybridParameters p
+            ? p with { Settings = p.Settings.ForFineTuning(fineTune.Epochs > 0) } : parameters);
 
     /// <summary>The shallow and deep measures, the split and the shared settings.</summary>
     public HybridParameters Parameters { get; }

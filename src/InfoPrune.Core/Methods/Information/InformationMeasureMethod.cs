@@ -37,7 +37,9 @@ public sealed class InformationMeasureMethod : IImportanceMethod
     private static MethodDefinition DefinitionFor(InformationMeasure measure) => new(MeasureNames.PolicyName(measure), Schema,
         reader => InformationMeasureParameters.Parse(reader, measure),
         parameters => parameters is InformationMeasureParameters p ? new InformationMeasureMethod(p.Measure, p.Settings)
-            : throw new ArgumentException($"{parameters.GetType().Name} are not the parameters of an information measure", nameof(parameters)));
+            : throw new ArgumentException($"{parameters.GetType().Name} are not the parameters of an information measure", nameof(parameters)),
+        Settle: (parameters, fineTune) => parameters is InformationMeasureParameters p
+            ? p with { Settings = p.Settings.ForFineTuning(fineTune.Epochs > 0) } : parameters);
 
     /// <summary>The measure ranking the units.</summary>
     public InformationMeasure Measure { get; }

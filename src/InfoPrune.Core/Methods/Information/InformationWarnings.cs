@@ -22,10 +22,13 @@ internal static class InformationWarnings
 
     /// <summary>
     /// Settings a method can run: a rank or quartile band is a position within one layer, so it
-    /// cannot be ranked across layers (the policy parser reports this as IP0870; here it is a caller's error).
+    /// cannot be ranked across layers (the policy parser reports this as IP0870; here it is a caller's error), and
+    /// <see cref="MagnitudeBlend.Auto"/> must have been settled from the policy's fine-tuning.
     /// </summary>
     public static MeasureSettings RequireRunnable(MeasureSettings settings) =>
-        settings.CrossLayer && settings.Magnitude is MagnitudeBlend.Rank or MagnitudeBlend.Band
+        settings.Magnitude == MagnitudeBlend.Auto
+            ? throw new ArgumentException("magnitude Auto depends on whether the policy fine-tunes; settle it with MeasureSettings.ForFineTuning first", nameof(settings))
+        : settings.CrossLayer && settings.Magnitude is MagnitudeBlend.Rank or MagnitudeBlend.Band
             ? throw new ArgumentException($"magnitude '{MagnitudeWeighting.Names.NameOf(settings.Magnitude)}' ranks within a layer and cannot be combined with cross-layer ranking; use None or Product", nameof(settings))
             : settings;
 
