@@ -297,25 +297,10 @@ internal sealed class PolicyParser
     }
 
     /// <summary><c>roundTo</c>: a multiple (1 to 4096) or <c>"auto"</c> (null), the default.</summary>
-    private static int? ReadRoundTo(PolicyObjectReader reader)
-    {
-        const string expected = "\"auto\" (widths measured fast on this machine) or an integer from 1 to 4096";
-        var property = reader.Property("roundTo");
-        switch (property?.Value)
-        {
-            case null:
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
-                if (text == "auto") return null;
-                reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("roundTo")}: {property.Value.Describe()} is not allowed; expected {expected}");
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
-                return reader.Values.Integer(number, reader.PathOf("roundTo"), 1, 4096);
-            case var other:
-                reader.Values.WrongType(other, reader.PathOf("roundTo"), expected);
-                return null;
-        }
-    }
+    private static int? ReadRoundTo(PolicyObjectReader reader) =>
+        reader.NumberUnlessWord("roundTo", "auto", "\"auto\" (widths measured fast on this machine) or an integer from 1 to 4096") is { } number
+            ? reader.Values.Integer(number, reader.PathOf("roundTo"), 1, 4096)
+            : null;
 
     private static ImmutableArray<NodeSelector> ReadExclude(PolicyObjectReader reader)
     {

@@ -1,5 +1,4 @@
 using InfoPrune.Core.Policy;
-using InfoPrune.Core.Policy.Json;
 using InfoPrune.Core.Policy.Reading;
 
 namespace InfoPrune.Core.Methods.Cmi;
@@ -89,23 +88,8 @@ public sealed record CmiParameters : MethodParameters
     }
 
     /// <summary><c>kernelWidth</c>: <c>"silverman"</c> (null, the default) or σ &gt; 0.</summary>
-    private static double? ReadKernelWidth(PolicyObjectReader reader)
-    {
-        const string expected = "\"silverman\" or a number > 0 (the RBF width σ in the activations' units)";
-        var property = reader.Property("kernelWidth");
-        switch (property?.Value)
-        {
-            case null:
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
-                if (text != "silverman")
-                    reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("kernelWidth")}: {property.Value.Describe()} is not allowed; expected {expected}");
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
-                return reader.Values.Number(number, reader.PathOf("kernelWidth"), NumberRule.Positive);
-            case var other:
-                reader.Values.WrongType(other, reader.PathOf("kernelWidth"), expected);
-                return null;
-        }
-    }
+    private static double? ReadKernelWidth(PolicyObjectReader reader) =>
+        reader.NumberUnlessWord("kernelWidth", "silverman", "\"silverman\" or a number > 0 (the RBF width σ in the activations' units)") is { } number
+            ? reader.Values.Number(number, reader.PathOf("kernelWidth"), NumberRule.Positive)
+            : null;
 }

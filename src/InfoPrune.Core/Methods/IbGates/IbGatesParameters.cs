@@ -1,6 +1,5 @@
 using InfoPrune.Core.Policy;
 using InfoPrune.Core.Policy.Reading;
-using InfoPrune.Core.Policy.Json;
 
 namespace InfoPrune.Core.Methods.IbGates;
 
@@ -37,23 +36,8 @@ public sealed record IbGatesParameters(int Epochs = 1, double LearningRate = IbG
     }
 
     /// <summary><c>gamma</c>: <c>"auto"</c> (null, the default) or γ′ ≥ 0.</summary>
-    private static double? ReadGamma(PolicyObjectReader reader)
-    {
-        const string expected = "\"auto\" or a number >= 0 (γ′, held fixed)";
-        var property = reader.Property("gamma");
-        switch (property?.Value)
-        {
-            case null:
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
-                if (text != "auto")
-                    reader.Error(PolicyErrors.InvalidValue, property.Value, $"{reader.PathOf("gamma")}: {property.Value.Describe()} is not allowed; expected {expected}");
-                return null;
-            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
-                return reader.Values.Number(number, reader.PathOf("gamma"), NumberRule.NonNegative);
-            case var other:
-                reader.Values.WrongType(other, reader.PathOf("gamma"), expected);
-                return null;
-        }
-    }
+    private static double? ReadGamma(PolicyObjectReader reader) =>
+        reader.NumberUnlessWord("gamma", "auto", "\"auto\" or a number >= 0 (γ′, held fixed)") is { } number
+            ? reader.Values.Number(number, reader.PathOf("gamma"), NumberRule.NonNegative)
+            : null;
 }

@@ -71,6 +71,30 @@ internal sealed class PolicyObjectReader
     public T Choice<T>(string key, T fallback, NamedChoices<T> choices) where T : struct, Enum =>
         OptionalChoice(key, choices) ?? fallback;
 
+    /// <summary>
+    /// A key that takes one word or a number (e.g. <c>"auto"</c> or 8): the number's node, or null when
+    /// the key is absent or is <paramref name="word"/>. Another word or type is reported against
+    /// <paramref name="expected"/>. The caller reads the node with its own range rule.
+    /// </summary>
+    public JsonScalarNode? NumberUnlessWord(string key, string word, string expected)
+    {
+        var property = Property(key);
+        switch (property?.Value)
+        {
+            case null:
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.String, Value: string text }:
+                if (text != word)
+                    Error(PolicyErrors.InvalidValue, property.Value, $"{PathOf(key)}: {property.Value.Describe()} is not allowed; expected {expected}");
+                return null;
+            case JsonScalarNode { Kind: JsonScalarKind.Integer or JsonScalarKind.Float } number:
+                return number;
+            case var other:
+                Values.WrongType(other, PathOf(key), expected);
+                return null;
+        }
+    }
+
     public string? OptionalString(string key, string expected) =>
         Property(key) is { } p ? Values.String(p.Value, PathOf(key), expected) : null;
 
