@@ -58,6 +58,36 @@ public class BatchNormReinsertionTests
     }
 
     [Fact]
+    public void EachNormalisedLayerTrainsWithRowsAtTheScaleOfAFreshInitialisationAndFoldsBackToTheOriginal()
+    {
+        // Folded weights carry γ/σ; the rows go back to PyTorch's initial norm 1/√3 while they
+        // train behind a normaliser, and an untrained round trip gives the original weights back.
+        var model = FoldedNet();
+        var prepared = BatchNormReinsertion.Insert(model, RandomBatches(4, 16, new long[] { 3, 8, 8 }, seed: 1));
+        foreach (var layerOutput in new[] { "a", "b", "s", "h" })
+        {
+            var original = model.Graph.Producer(layerOutput)!;
+            var before = model.Graph.Initializers[original.Inputs[1]];
+            var after = prepared.Model.Graph.Initializers[original.Inputs[1]];
+            var rows = (int)before.Shape[0]; // Conv's output axis; the test net's Gemms use transB = 1
+            var rowLength = before.Floats.Length / rows;
+            for (var row = 0; row < rows; row++)
+            {
+                var norm = Math.Sqrt(after.Floats.Slice(row * rowLength, rowLength).ToArray().Sum(v => (double)v * v));
+                Assert.Equal(1 / Math.Sqrt(3), norm, 4);
+            }
+            Assert.True(MaxDifference(before.Floats.ToArray(), after.Floats.ToArray()) > 1e-3, $"{layerOutput}'s rows were already at the initial norm");
+        }
+        var roundTrip = BatchNormReinsertion.FoldBack(prepared.Model, prepared.Inserted);
+        foreach (var (name, tensor) in model.Graph.Initializers)
+        {
+            var back = roundTrip.Graph.Initializers[name].Floats.ToArray();
+            var scale = Math.Max(1, tensor.Floats.ToArray().Max(Math.Abs));
+            Assert.True(MaxDifference(tensor.Floats.ToArray(), back) < 1e-5 * scale, $"{name} changed by the round trip");
+        }
+    }
+
+    [Fact]
     public void InTrainModeTheNormalisersStartCloseToTheIdentityOnDataLikeTheCalibration()
     {
         // Batch statistics of a batch drawn like the calibration data are close to the running
@@ -135,17 +165,42 @@ public class BatchNormReinsertionTests
         Assert.True(MaxDifference(Run(pruned, probe), Run(prepared.Model, probe)) < 1e-5);
         // The first layer kept its channels, so its normaliser holds the original's statistics of channels 1, 3, 4.
         var first = prepared.Inserted.Single(bn => bn.LayerOutput == "a");
-        var fullMean = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[first.Mean].ToFloatArray();
-        Assert.Equal(new[] { fullMean[1], fullMean[3], fullMean[4] }, prepared.Model.Graph.Initializers[first.Mean].ToFloatArray());
+        var full = BatchNormReinsertion.Insert(original, calibration);
+        var fullMean = UnscaledStatistic(full, first, original, first.Mean);
+        Assert.Equal(new[] { fullMean[1], fullMean[3], fullMean[4] }, UnscaledStatistic(prepared, first, pruned, first.Mean), Tolerance(1e-5));
         // The second layer lost inputs: its normaliser maps its channels back onto the spread the
         // unpruned layer had, so its statistics are the original's, not the pruned layer's.
         var second = prepared.Inserted.Single(bn => bn.LayerOutput == "c");
         var prunedOnly = BatchNormReinsertion.Insert(pruned, calibration);
-        var prunedVariance = prunedOnly.Model.Graph.Initializers[prunedOnly.Inserted.Single(bn => bn.LayerOutput == "c").Variance].ToFloatArray();
-        var originalVariance = BatchNormReinsertion.Insert(original, calibration).Model.Graph.Initializers[second.Variance].ToFloatArray();
-        Assert.Equal(originalVariance, prepared.Model.Graph.Initializers[second.Variance].ToFloatArray());
-        Assert.NotEqual(prunedVariance, originalVariance);
+        var secondOnPruned = prunedOnly.Inserted.Single(bn => bn.LayerOutput == "c");
+        var prunedVariance = UnscaledStatistic(prunedOnly, secondOnPruned, pruned, secondOnPruned.Variance, squared: true);
+        var originalVariance = UnscaledStatistic(full, second, original, second.Variance, squared: true);
+        Assert.Equal(originalVariance, UnscaledStatistic(prepared, second, pruned, second.Variance, squared: true), Tolerance(1e-5));
+        Assert.True(MaxDifference(prunedVariance, originalVariance) > 1e-3);
     }
+
+    /// <summary>
+    /// A running statistic of an inserted normaliser in the units of the layer's output before
+    /// insertion: its rows were rescaled, and the mean scales with them (the variance squared).
+    /// </summary>
+    private static float[] UnscaledStatistic(BatchNormPreparation prepared, ReinsertedBatchNorm bn, OnnxModel before, string statistic, bool squared = false)
+    {
+        var layer = before.Graph.Producer(bn.LayerOutput)!;
+        var rowsBefore = RowNorms(before.Graph.Initializers[layer.Inputs[1]]);
+        var rowsAfter = RowNorms(prepared.Model.Graph.Initializers[layer.Inputs[1]]);
+        var values = prepared.Model.Graph.Initializers[statistic].ToFloatArray();
+        return values.Select((v, c) => (float)(v * Math.Pow(rowsBefore[c] / rowsAfter[c], squared ? 2 : 1))).ToArray();
+    }
+
+    private static double[] RowNorms(OnnxTensor weight)
+    {
+        var rows = (int)weight.Shape[0];
+        var length = weight.Floats.Length / rows;
+        return Enumerable.Range(0, rows).Select(r => Math.Sqrt(weight.Floats.Slice(r * length, length).ToArray().Sum(v => (double)v * v))).ToArray();
+    }
+
+    private static IEqualityComparer<float> Tolerance(double relative) =>
+        EqualityComparer<float>.Create((x, y) => Math.Abs(x - y) <= relative * Math.Max(1, Math.Max(Math.Abs(x), Math.Abs(y))));
 
     [Fact]
     public void ALayerWhoseWeightIsSharedIsLeftAlone()
