@@ -170,6 +170,11 @@ public class MippMethodTests
         var budget = Budget.For(target, graph, graph.PrunableGroups);
         Assert.True(budget.Meets(plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept)),
             $"kept {budget.Measure(plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept))} of {budget.Total} parameters");
+        // And it uses the budget: no layer could keep one more unit and still meet it.
+        var kept = plan.Decisions.ToDictionary(d => d.Key, d => d.Value.Kept);
+        foreach (var group in graph.PrunableGroups.Where(g => kept.ContainsKey(g.Id) && kept[g.Id] < g.Size))
+            Assert.False(budget.Meets(new Dictionary<int, int>(kept) { [group.Id] = kept[group.Id] + 1 }),
+                $"'{group.Name}' could keep {kept[group.Id] + 1} of {group.Size} within the budget ({budget.Measure(kept)} of {budget.Goal} used)");
         Assert.NotNull(method.ChosenAlpha);
         Assert.All(plan.Decisions.Values, d => Assert.Contains("α searched for params 0.6", d.Reason));
     }

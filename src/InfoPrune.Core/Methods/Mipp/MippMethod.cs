@@ -180,7 +180,7 @@ public sealed class MippMethod : IPruningMethod
     /// it by far. Each layer's count moves from the meeting plan's (<paramref name="meeting"/>)
     /// towards the nearest α that did not meet the budget (<paramref name="missing"/>; every unit
     /// when none was tried), by the same share for all layers, as far as the budget allows: the
-    /// layer shape between the two α.
+    /// layer shape between the two α. What that leaves is then given unit by unit.
     /// </summary>
     private static Dictionary<int, int> FillBudget(Dictionary<int, LayerOutcome> meeting, Dictionary<int, LayerOutcome>? missing,
         ChannelGroup[] candidates, Budget budget, ConstraintsPolicy constraints)
@@ -200,7 +200,34 @@ public sealed class MippMethod : IPruningMethod
             var mid = (fits + fails) / 2;
             if (Fits(At(mid))) fits = mid; else fails = mid;
         }
-        return At(fits);
+        return TopUp(At(fits));
+
+        // One shared share stops where the first layer's next unit would break the budget, and the
+        // others may still have room (on lenet5 at 25% of MACs it stopped at 19.2%): give it unit by
+        // unit, to the layer least far along its way from the meeting plan to the missing one first.
+        Dictionary<int, int> TopUp(Dictionary<int, int> counts)
+        {
+            double Progress(int id)
+            {
+                var low = meeting[id].Keep.Length;
+                var high = Math.Max(low, missing?[id].Keep.Length ?? groups[id].Size);
+                return high > low ? (double)(counts[id] - low) / (high - low) : 1 + (double)counts[id] / groups[id].Size;
+            }
+            for (var grew = true; grew;)
+            {
+                grew = false;
+                foreach (var id in counts.Keys.OrderBy(Progress).ThenBy(id => id).ToArray())
+                {
+                    if (counts[id] >= groups[id].Size) continue;
+                    var trial = new Dictionary<int, int>(counts) { [id] = counts[id] + 1 };
+                    if (!Fits(trial)) continue;
+                    counts = trial;
+                    grew = true;
+                    break; // the order changes with every unit given
+                }
+            }
+            return counts;
+        }
     }
 
     /// <summary>The kept units, plus the last-removed (most informative of the removed) until <paramref name="count"/> are kept.</summary>
