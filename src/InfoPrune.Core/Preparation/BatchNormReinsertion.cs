@@ -132,11 +132,8 @@ public static class BatchNormReinsertion
                 Fresh(stem + ".scale"), Fresh(stem + ".shift"), Fresh(stem + ".mean"), Fresh(stem + ".var"), Epsilon, mean.Length));
         }
 
-        // Each layer trains as if it had been built with its BatchNorm: rows at their initial scale,
-        // no bias (the normaliser's mean takes it; in train mode a bias before a normaliser cancels).
         var rescaled = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         var rowScales = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        var biases = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var node in layers)
         {
             var traits = registry.Find(node)!.WeightedLayer(node)!;
@@ -147,8 +144,7 @@ public static class BatchNormReinsertion
             if (traits.BiasInput is { } b && node.HasInput(b))
             {
                 var bias = model.Graph.Initializers[node.Inputs[b]];
-                biases[node.Outputs[0]] = bias.ToFloatArray();
-                rescaled[bias.Name] = ScaleAlongAxis(bias, 0, new double[scales.Length]);
+                rescaled[bias.Name] = ScaleAlongAxis(bias, 0, scales);
             }
         }
 
@@ -163,11 +159,10 @@ public static class BatchNormReinsertion
                 var layer = g.Node[index];
                 layer.Output[0] = bn.NormalizerInput;
                 var channels = new long[] { bn.Channels };
-                // The layer's output is now s·(x − bias) (rows scaled by s, bias gone), and so are its
-                // statistics. Identity in eval mode: scale·(s·(x − bias) − s·(mean − bias))/√(s²·var + ε) + shift = x.
+                // The layer's output is now s·x (its rows were scaled by s), and so are its statistics.
+                // Identity in eval mode: scale·(s·x − s·mean)/√(s²·var + ε) + shift = x.
                 var s = rowScales[bn.LayerOutput];
-                var bias = biases.GetValueOrDefault(bn.LayerOutput) ?? new float[bn.Channels];
-                var runningMean = mean.Select((m, c) => (float)((m - bias[c]) * s[c])).ToArray();
+                var runningMean = mean.Select((m, c) => (float)(m * s[c])).ToArray();
                 var runningVariance = variance.Select((v, c) => (float)(v * s[c] * s[c])).ToArray();
                 var scale = variance.Select((v, c) => (float)(Math.Sqrt(v * s[c] * s[c] + bn.Epsilon) / s[c])).ToArray();
                 var shift = mean.Select(m => (float)m).ToArray();
@@ -321,11 +316,7 @@ public static class BatchNormReinsertion
     /// export of the same network (rows near 0.6) on the VGG-, Inception- and MobileNet-style nets of
     /// bench/unseen, and their folded exports fine-tuned 1.4–1.6 points worse than the BN exports even
     /// with the BN export's channel choice. The scaling changes nothing else: the statistics scale
-    /// with it, and <see cref="FoldBack"/> folds whatever the rows are. The bias moves into the
-    /// normaliser's mean (in train mode a bias before a normaliser has no effect), so the layer has
-    /// the parameters of one built with its BatchNorm: weight magnitudes read on this model
-    /// (<c>MethodContext.AsFineTuned</c>) then rank as on the BN export, where a folded bias
-    /// (β − μ·γ/σ, rescaled) would have counted β/|γ| for channels that a small γ had all but shut.
+    /// with it, and <see cref="FoldBack"/> folds whatever the rows are.
     /// </remarks>
     private static double[] RowScales(OnnxTensor weight, int axis)
     {
