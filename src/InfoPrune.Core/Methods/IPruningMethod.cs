@@ -134,21 +134,4 @@ public sealed class MethodContext
 
     /// <summary>Checked by planners that run for long, so a cancelled build stops promptly.</summary>
     public CancellationToken Cancellation { get; init; }
-
-    private Lazy<DependencyGraph>? _asFineTuned;
-
-    /// <summary>
-    /// Builds the model being planned as fine-tuning will train it (BatchNorm re-inserted, its
-    /// layers' rows at their initial scale: <c>BatchNormReinsertion</c>); null when the policy does
-    /// not fine-tune or re-insert. Called at most once, and only when a method reads <see cref="AsFineTuned"/>.
-    /// </summary>
-    public Func<DependencyGraph>? BuildAsFineTuned { init => _asFineTuned = value == null ? null : new Lazy<DependencyGraph>(value); }
-
-    /// <summary>
-    /// The model being planned as fine-tuning will train it, or null (see <see cref="BuildAsFineTuned"/>).
-    /// Weight magnitudes are read here (<see cref="MagnitudeWeighting.Norms"/>): a folded export's
-    /// rows carry each BatchNorm's γ/σ, and ranked as they are they chose other channels than the same
-    /// network exported with its BatchNorm; as fine-tuning trains them, the two rank alike.
-    /// </summary>
-    public DependencyGraph? AsFineTuned => _asFineTuned?.Value;
 }

@@ -40,11 +40,11 @@ internal static class MagnitudeWeighting
     /// The scores to rank by: <paramref name="information"/> unchanged for <see cref="MagnitudeBlend.None"/>,
     /// else combined, group by group, with the L1 norms of the units' weights in <paramref name="graph"/>.
     /// </summary>
-    public static IReadOnlyDictionary<int, double[]> Apply(DependencyGraph graph, IReadOnlyDictionary<int, double[]> information, MagnitudeBlend blend, MethodContext context)
+    public static IReadOnlyDictionary<int, double[]> Apply(DependencyGraph graph, IReadOnlyDictionary<int, double[]> information, MagnitudeBlend blend)
     {
         if (blend == MagnitudeBlend.None) return information;
         var groups = graph.PrunableGroups.ToDictionary(g => g.Id);
-        return information.ToDictionary(entry => entry.Key, entry => Combine(blend, entry.Value, Norms(graph, groups[entry.Key], context)));
+        return information.ToDictionary(entry => entry.Key, entry => Combine(blend, entry.Value, Norms(graph, groups[entry.Key])));
     }
 
     /// <summary>One layer's scores to rank by, from its units' <paramref name="information"/> and weight <paramref name="norms"/>.</summary>
@@ -72,31 +72,20 @@ internal static class MagnitudeWeighting
         _ => throw new ArgumentOutOfRangeException(nameof(blend)),
     };
 
-    /// <summary>
-    /// The L1 (or, <paramref name="squared"/>, L2) norm of every slice of the group's tensors that each
-    /// channel owns, read from the model as fine-tuning will train it when <paramref name="context"/>
-    /// has it (<see cref="MethodContext.AsFineTuned"/>: the same group there, by name), else from
-    /// <paramref name="graph"/>.
-    /// </summary>
-    public static double[] Norms(DependencyGraph graph, ChannelGroup group, MethodContext context, bool squared = false)
+    /// <summary>The L1 norm of every slice of the group's tensors that each channel owns.</summary>
+    public static double[] Norms(DependencyGraph graph, ChannelGroup group)
     {
-        var (source, sourceGroup) = context.AsFineTuned is { } view
-            && view.Groups.FirstOrDefault(g => g.Name == group.Name && g.Size == group.Size) is { } same
-            ? (view, same) : (graph, group);
         var norms = new double[group.Size];
-        foreach (var member in sourceGroup.Members)
+        foreach (var member in group.Members)
         {
-            var tensor = source.Model.Graph.Initializers[member.Initializer];
+            var tensor = graph.Model.Graph.Initializers[member.Initializer];
             var values = tensor.Floats;
             for (var flat = 0; flat < values.Length; flat++)
             {
                 var channel = member.ChannelOf(flat, tensor.Shape, group.Size);
-                if (channel < 0) continue;
-                var v = values[flat];
-                norms[channel] += squared ? (double)v * v : Math.Abs(v);
+                if (channel >= 0) norms[channel] += Math.Abs(values[flat]);
             }
         }
-        if (squared) for (var i = 0; i < norms.Length; i++) norms[i] = Math.Sqrt(norms[i]);
         return norms;
     }
 

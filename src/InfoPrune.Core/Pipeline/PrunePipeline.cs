@@ -126,12 +126,7 @@ public sealed class PrunePipeline
                     cancellation.ThrowIfCancellationRequested();
                 }
                 var planProgress = new Progress<string>(what => _progress?.Report(new PipelineProgress("plan", what)));
-                var toPlan = current;
-                // What fine-tuning will train, for the methods that read weight sizes (built only if one does).
-                Func<DependencyGraph>? asFineTuned = policy.FineTune.Epochs > 0 && policy.FineTune.BatchNorm == BatchNormMode.Auto
-                    ? () => DependencyGraph.Analyze(BatchNormReinsertion.Insert(toPlan.Model, CalibrationBatches(calibration, policy)).Model)
-                    : null;
-                var context = new MethodContext { Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation, BuildAsFineTuned = asFineTuned };
+                var context = new MethodContext { Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation };
                 var accumulators = method.Accumulators(current);
                 if (method.Measurement is not null || accumulators.Count > 0)
                 {
@@ -139,7 +134,7 @@ public sealed class PrunePipeline
                     context = Step("measure" + label, $"measuring activations on {policy.Data.Calibration.Samples} calibration samples", () =>
                         new MethodContext
                         {
-                            Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation, BuildAsFineTuned = asFineTuned,
+                            Seed = policy.Seed, Threads = request.Threads, Progress = planProgress, Cancellation = cancellation,
                             Measurements = Measure(measured, calibration, policy, method.Measurement, accumulators),
                             Accumulators = accumulators,
                         });

@@ -38,7 +38,7 @@ public class MagnitudeBlendTests
         Assert.True(information[ToyNets.LoudNoise] < 0.02, $"noise unit carries {information[ToyNets.LoudNoise]} bits");
         Assert.Equal(0.0, information[ToyNets.Silent], 9);
 
-        var norms = MagnitudeWeighting.Norms(graph, graph.PrunableGroups.Single(), context);
+        var norms = MagnitudeWeighting.Norms(graph, graph.PrunableGroups.Single());
         Assert.Equal(new[] { 3.5, 0.7, 13.5, 1.2 }, norms.Select(n => Math.Round(n, 5)));
         Assert.Equal(norms, MagnitudeMethod.L1.Score(graph, context).Single().Value);
     }

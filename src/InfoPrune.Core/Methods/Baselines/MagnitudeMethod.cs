@@ -4,8 +4,7 @@ namespace InfoPrune.Core.Methods.Baselines;
 
 /// <summary>
 /// Baseline: a channel's importance is the L1 (or L2) norm of every parameter slice it owns in its
-/// group — producer filters, per-channel parameters and the consumer weights reading it — as
-/// fine-tuning will train them (<see cref="MethodContext.AsFineTuned"/>).
+/// group — producer filters, per-channel parameters and the consumer weights reading it.
 /// </summary>
 public sealed class MagnitudeMethod : IImportanceMethod
 {
@@ -25,6 +24,27 @@ public sealed class MagnitudeMethod : IImportanceMethod
     public string Name { get; }
     public bool RanksAcrossLayers => true;
 
-    public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context) =>
-        graph.PrunableGroups.ToDictionary(group => group.Id, group => MagnitudeWeighting.Norms(graph, group, context, _squared));
+    public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context)
+    {
+        var result = new Dictionary<int, double[]>();
+        foreach (var group in graph.PrunableGroups)
+        {
+            var scores = new double[group.Size];
+            foreach (var member in group.Members)
+            {
+                var tensor = graph.Model.Graph.Initializers[member.Initializer];
+                var values = tensor.Floats;
+                for (var flat = 0; flat < values.Length; flat++)
+                {
+                    var channel = member.ChannelOf(flat, tensor.Shape, group.Size);
+                    if (channel < 0) continue;
+                    var v = values[flat];
+                    scores[channel] += _squared ? (double)v * v : Math.Abs(v);
+                }
+            }
+            if (_squared) for (var i = 0; i < scores.Length; i++) scores[i] = Math.Sqrt(scores[i]);
+            result[group.Id] = scores;
+        }
+        return result;
+    }
 }

@@ -82,7 +82,7 @@ public sealed class CmiMethod : IPruningMethod
                 break;
         }
 
-        var decisions = candidates.Select(g => new GroupDecision(g.Id, KeptChannels(graph, g, layers[g.Id].Ordering, kept[g.Id], context),
+        var decisions = candidates.Select(g => new GroupDecision(g.Id, KeptChannels(graph, g, layers[g.Id].Ordering, kept[g.Id]),
             Reason(layers[g.Id], kept[g.Id], g.Size, layers.Count))).ToList();
         var unmeasured = graph.PrunableGroups.Where(g => !samples.Groups.Contains(g.Id) && !constraints.Excludes(g.Producers))
             .Select(g => new GroupDecision(g.Id, Enumerable.Range(0, g.Size).ToArray(), "cmi: no activation of this group could be read; kept whole"));
@@ -193,13 +193,13 @@ public sealed class CmiMethod : IPruningMethod
     /// The <paramref name="count"/> channels a layer keeps: the first in CMI order, or with
     /// <see cref="CmiParameters.Magnitude"/> the best by CMI order blended with weight size.
     /// </summary>
-    private int[] KeptChannels(DependencyGraph graph, ChannelGroup group, CmiOrdering ordering, int count, MethodContext context)
+    private int[] KeptChannels(DependencyGraph graph, ChannelGroup group, CmiOrdering ordering, int count)
     {
         if (Parameters.Magnitude == MagnitudeBlend.None) return ordering.Order.Take(count).OrderBy(i => i).ToArray();
         // The CMI order as a score: the first channel scores highest.
         var byOrder = new double[group.Size];
         for (var position = 0; position < ordering.Order.Length; position++) byOrder[ordering.Order[position]] = ordering.Order.Length - position;
-        var blended = MagnitudeWeighting.Combine(Parameters.Magnitude, byOrder, MagnitudeWeighting.Norms(graph, group, context));
+        var blended = MagnitudeWeighting.Combine(Parameters.Magnitude, byOrder, MagnitudeWeighting.Norms(graph, group));
         return ChannelSelector.Ascending(blended).Skip(group.Size - count).OrderBy(i => i).ToArray();
     }
 

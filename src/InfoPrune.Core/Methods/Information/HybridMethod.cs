@@ -69,7 +69,7 @@ public sealed class HybridMethod : IImportanceMethod
     {
         var measurements = InformationWarnings.RequireMeasurements(context, Name);
         return MagnitudeWeighting.Apply(graph, Layout(graph, context).ToDictionary(l => l.GroupId,
-            l => measurements.Groups[l.GroupId].Scores(MeasureNames.Estimator(l.Measure))), Parameters.Settings.Magnitude, context);
+            l => measurements.Groups[l.GroupId].Scores(MeasureNames.Estimator(l.Measure))), Parameters.Settings.Magnitude);
     }
 
     /// <inheritdoc />

@@ -64,7 +64,7 @@ public sealed class InformationMeasureMethod : IImportanceMethod
 
     /// <inheritdoc />
     public IReadOnlyDictionary<int, double[]> Score(DependencyGraph graph, MethodContext context) =>
-        MagnitudeWeighting.Apply(graph, InformationWarnings.RequireMeasurements(context, Name).Scores(MeasureNames.Estimator(Measure)), Settings.Magnitude, context);
+        MagnitudeWeighting.Apply(graph, InformationWarnings.RequireMeasurements(context, Name).Scores(MeasureNames.Estimator(Measure)), Settings.Magnitude);
 
     /// <inheritdoc />
     public PruningPlan Plan(DependencyGraph graph, MethodContext context, TargetPolicy target, ConstraintsPolicy constraints)
