@@ -69,13 +69,8 @@ public class BatchNormReinsertionTests
             var original = model.Graph.Producer(layerOutput)!;
             var before = model.Graph.Initializers[original.Inputs[1]];
             var after = prepared.Model.Graph.Initializers[original.Inputs[1]];
-            var rows = (int)before.Shape[0]; // Conv's output axis; the test net's Gemms use transB = 1
-            var rowLength = before.Floats.Length / rows;
-            for (var row = 0; row < rows; row++)
-            {
-                var norm = Math.Sqrt(after.Floats.Slice(row * rowLength, rowLength).ToArray().Sum(v => (double)v * v));
-                Assert.Equal(1 / Math.Sqrt(3), norm, 4);
-            }
+            // Rows along axis 0: Conv's output axis, and the test net's Gemms use transB = 1.
+            Assert.All(RowNorms(after), norm => Assert.Equal(1 / Math.Sqrt(3), norm, 4));
             Assert.True(MaxDifference(before.Floats.ToArray(), after.Floats.ToArray()) > 1e-3, $"{layerOutput}'s rows were already at the initial norm");
         }
         var roundTrip = BatchNormReinsertion.FoldBack(prepared.Model, prepared.Inserted);

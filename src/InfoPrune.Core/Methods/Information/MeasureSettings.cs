@@ -67,9 +67,7 @@ public sealed record MeasureSettings
         : this with { Magnitude = fineTunes && !CrossLayer ? MagnitudeBlend.Rank : MagnitudeBlend.None };
 
     /// <summary>JSON names of <c>"magnitude"</c> for the information measures: the blends, and "auto".</summary>
-    internal static readonly NamedChoices<MagnitudeBlend> MagnitudeNames = new(
-        ("none", MagnitudeBlend.None), ("rank", MagnitudeBlend.Rank), ("product", MagnitudeBlend.Product), ("band", MagnitudeBlend.Band),
-        ("auto", MagnitudeBlend.Auto));
+    internal static readonly NamedChoices<MagnitudeBlend> MagnitudeNames = MagnitudeWeighting.Names.With("auto", MagnitudeBlend.Auto);
 
     /// <summary>Reads the shared keys from a method object; the caller reads its own keys and finishes.</summary>
     internal static MeasureSettings Read(PolicyObjectReader reader)

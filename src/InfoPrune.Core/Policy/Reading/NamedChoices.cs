@@ -26,5 +26,8 @@ internal sealed class NamedChoices<T> where T : struct, Enum
         return false;
     }
 
+    /// <summary>These choices and one more (e.g. a policy default that settles to one of them later).</summary>
+    public NamedChoices<T> With(string name, T value) => new(_choices.Append((name, value)).ToArray());
+
     public string NameOf(T value) => _choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name;
 }
